@@ -91,8 +91,11 @@ export function parseMembershipRule(text: string): MembershipRule {
 }
 
 function evaluate(node: Node, user: Record<string, unknown>): boolean {
-  if (node.kind === 'and') return evaluate(node.left, user) && evaluate(node.right, user);
-  if (node.kind === 'or') return evaluate(node.left, user) || evaluate(node.right, user);
+  if (node.kind !== 'cmp') {
+    return node.kind === 'and'
+      ? evaluate(node.left, user) && evaluate(node.right, user)
+      : evaluate(node.left, user) || evaluate(node.right, user);
+  }
   const actual = user[node.property];
   if (typeof node.value !== 'string') {
     return node.op === 'ne' ? actual !== node.value && !(actual === undefined && node.value === null) : actual === node.value || (actual === undefined && node.value === null);
@@ -104,5 +107,6 @@ function evaluate(node: Node, user: Record<string, unknown>): boolean {
     case 'ne': return a !== v;
     case 'startswith': return a !== null && a.startsWith(v);
     case 'contains': return a !== null && a.includes(v);
+    default: return false;
   }
 }
