@@ -654,7 +654,7 @@ export class Directory {
 
   setManager(userId: string, managerId: string): void {
     const user = this.requireUser(userId);
-    if (user.props.onPremisesSyncEnabled === true) throw badRequest(SYNCED_WRITE_MESSAGE);
+    if (this.tracking && user.props.onPremisesSyncEnabled === true) throw badRequest(SYNCED_WRITE_MESSAGE);
     const manager = this.usersById.get(managerId);
     if (!manager) throw notFound(managerId);
     if (manager.id === user.id) throw badRequest('A user cannot be their own manager.');
@@ -1057,6 +1057,8 @@ export class Directory {
   }
 
   private assertGroupWritable(group: DirectoryObject): void {
+    // A seed loads the initial state, which Graph's write restrictions do not govern (as with read-only properties).
+    if (!this.tracking) return;
     const kind = groupKind(group.props);
     if (kind === 'distribution' || kind === 'mailEnabledSecurity') throw badRequest(MAIL_ENABLED_WRITE_MESSAGE);
     if (group.props.onPremisesSyncEnabled === true) throw badRequest(SYNCED_WRITE_MESSAGE);
