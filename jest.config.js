@@ -5,6 +5,6 @@ module.exports = {
     require('node:fs').existsSync(p.replace('<rootDir>', __dirname)),
   ),
   testMatch: ['**/*.test.ts', '**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 30000,
 };

@@ -75,6 +75,7 @@ export const routes: readonly Route[] = [
 
   { method: 'GET', path: '/directory/deletedItems', operation: objects.listDeletedItemsWithoutCast },
   { method: 'GET', path: '/directory/deletedItems/{cast}', operation: objects.listDeletedItems },
+  { method: 'GET', path: '/directory/deletedItems/{id}', operation: objects.getDeletedItem },
   { method: 'POST', path: '/directory/deletedItems/{id}/restore', operation: objects.restoreDeletedItem },
   { method: 'DELETE', path: '/directory/deletedItems/{id}', operation: objects.purgeDeletedItem },
   { method: 'GET', path: '/directoryObjects/{id}', operation: objects.getDirectoryObject },

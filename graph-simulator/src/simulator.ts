@@ -179,9 +179,9 @@ export class GraphSimulator {
   // ------------------------------------------------------------------ HTTP
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
-    const url = new URL(req.url ?? '/', origin);
     const headers = lowerCaseHeaders(req.headers);
+    const origin = publicOrigin(headers);
+    const url = new URL(req.url ?? '/', origin);
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
     if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
@@ -581,6 +581,17 @@ function appIdFromJwt(token: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The origin the client addressed, for nextLinks, deltaLinks, `@odata.context` and `Location`. Behind a reverse
+ * proxy (or a test transport that maps `https://graph.microsoft.com` onto the loopback port) the
+ * `X-Forwarded-Proto` / `X-Forwarded-Host` headers name it, so links come back in the form the client sent.
+ */
+function publicOrigin(headers: Record<string, string | undefined>): string {
+  const proto = headers['x-forwarded-proto']?.split(',')[0].trim().toLowerCase() === 'https' ? 'https' : 'http';
+  const host = headers['x-forwarded-host']?.split(',')[0].trim() || headers.host || '127.0.0.1';
+  return `${proto}://${/^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : '127.0.0.1'}`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -70,8 +70,11 @@ export const getRoleDefinition: Operation = (request, { directory }) => {
   return json(200, { '@odata.context': metadataUrl(request, 'roleManagement/directory/roleDefinitions/$entity'), ...definition });
 };
 
+/** Graph's documented responses (fixture F12) leave `appScopeId` out unless it is selected. */
+const ROLE_ASSIGNMENT_DEFAULT_PROPERTIES = ROLE_ASSIGNMENT_PROPERTIES.filter((p) => p !== 'appScopeId');
+
 function renderAssignment(a: RoleAssignment, select?: string[]) {
-  return project({ ...a }, select, ROLE_ASSIGNMENT_PROPERTIES, ROLE_ASSIGNMENT_PROPERTIES, 'unifiedRoleAssignment');
+  return project({ ...a }, select, ROLE_ASSIGNMENT_DEFAULT_PROPERTIES, ROLE_ASSIGNMENT_PROPERTIES, 'unifiedRoleAssignment');
 }
 
 export const listRoleAssignments: Operation = (request, { directory }) => {

@@ -204,8 +204,7 @@ export const createTemporaryAccessPass: Operation = (request, { directory }) => 
     '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
     ...tap,
     temporaryAccessPass: pass,
-    isUsable: true,
-    methodUsabilityReason: 'EnabledByPolicy',
+    ...tapUsability(tap, directory.clock.now()),
   });
 };
 
@@ -213,7 +212,7 @@ export const listTemporaryAccessPasses: Operation = (request, { directory }) => 
   const user = directory.requireUser(request.params.id);
   return json(200, {
     '@odata.context': metadataUrl(request, `users('${user.id}')/authentication/temporaryAccessPassMethods`),
-    value: (user.temporaryAccessPasses ?? []).map((t) => ({ ...t, temporaryAccessPass: null, isUsable: true, methodUsabilityReason: 'EnabledByPolicy' })),
+    value: (user.temporaryAccessPasses ?? []).map((t) => ({ ...t, temporaryAccessPass: null, ...tapUsability(t, directory.clock.now()) })),
   });
 };
 
@@ -223,4 +222,12 @@ function randomPass(): string {
   let out = '';
   for (let i = 0; i < 8; i++) out += alphabet[randomInt(alphabet.length)];
   return out;
+}
+
+/** `isUsable` / `methodUsabilityReason` of a Temporary Access Pass at a moment (fixture F12: a future start is NotYetValid). */
+function tapUsability(tap: { startDateTime: string; lifetimeInMinutes: number }, nowInMs: number) {
+  const start = Date.parse(tap.startDateTime);
+  if (nowInMs < start) return { isUsable: false, methodUsabilityReason: 'NotYetValid' };
+  if (nowInMs >= start + tap.lifetimeInMinutes * 60_000) return { isUsable: false, methodUsabilityReason: 'Expired' };
+  return { isUsable: true, methodUsabilityReason: 'EnabledByPolicy' };
 }
