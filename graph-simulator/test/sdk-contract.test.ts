@@ -167,6 +167,30 @@ describe('delta rounds through the SDK', () => {
     expect(quiet.items).toEqual([]);
   });
 
+  it('splits a large member list across pages, repeating the group, at most 1,000 links a page', async () => {
+    const directory = fx.simulator.directory;
+    const group = directory.createGroup({ displayName: 'Everyone Big', mailEnabled: false, mailNickname: 'everyonebig', securityEnabled: true });
+    const memberIds = Array.from({ length: 2500 }, (_, i) =>
+      directory.createUser({ accountEnabled: true, displayName: `Bulk ${i}`, mailNickname: `bulk${i}`, userPrincipalName: `bulk${i}@${domain}`, passwordProfile: { password: 'Sim-Pa55word!x' } }).id,
+    );
+    for (const id of memberIds) directory.addMember(group.id, id);
+    const seen: string[] = [];
+    let pages = 0;
+    let page = (await fx.graph.api(`/groups/delta?$select=displayName,members&$filter=id eq '${group.id}'`).get()) as PageCollection & { '@odata.deltaLink'?: string };
+    for (;;) {
+      pages++;
+      for (const entry of page.value as { id: string; 'members@delta'?: { id: string }[] }[]) {
+        expect(entry.id).toBe(group.id);
+        expect((entry['members@delta'] ?? []).length).toBeLessThanOrEqual(1000);
+        seen.push(...(entry['members@delta'] ?? []).map((m) => m.id));
+      }
+      if (page['@odata.deltaLink']) break;
+      page = (await fx.graph.api(page['@odata.nextLink'] as string).get()) as typeof page;
+    }
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(seen.sort()).toEqual([...memberIds].sort());
+  });
+
   it('reports added and removed members of a group with members@delta', async () => {
     const a = await createUser('delta.member.a');
     const b = await createUser('delta.member.b');
