@@ -887,6 +887,7 @@ export class Directory {
     this.tombstones.delete(id);
     if (object.kind === 'user') this.adjustSeats((object.props.assignedLicenses as { skuId: string }[]) ?? [], +1);
     this.logLinksOf(object.id, true);
+    if (object.kind === 'user') this.touchDirectReports(object.id, false);
     if (object.kind === 'user') this.refreshDynamicMembershipFor(object.id);
     return object;
   }
@@ -963,6 +964,7 @@ export class Directory {
 
   private softDelete(object: DirectoryObject): void {
     this.logLinksOf(object.id, false);
+    if (object.kind === 'user') this.touchDirectReports(object.id, true);
     this.unregister(object);
     object.props.deletedDateTime = this.clock.nowIso();
     this.recycleBin.set(object.id, object);
@@ -996,6 +998,20 @@ export class Directory {
   }
 
   /** Records, for delta, that every group link touching `id` appeared or disappeared with the object. */
+  /**
+   * A manager leaving (or coming back from) the recycle bin changes what `GET /users/{id}/manager` answers for each
+   * direct report, so each report's `manager` changes too and shows up in the next users delta round.
+   */
+  private touchDirectReports(managerId: string, leaving: boolean): void {
+    if (!this.tracking) return;
+    for (const reportId of this.managers.owners(managerId)) {
+      const report = this.live.get(reportId);
+      if (!report || report.id === managerId) continue;
+      if (leaving) report.previousManagerId = managerId;
+      this.touch(report, ['manager']);
+    }
+  }
+
   private logLinksOf(id: string, added: boolean): void {
     if (!this.tracking) return;
     const version = this.version + 1;

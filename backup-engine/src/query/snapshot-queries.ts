@@ -1,0 +1,402 @@
+/**
+ * The read side of the engine: what the bot and the CLI ask of stored snapshots. Every query starts from the list of
+ * committed snapshot headers (restic's read order), so events of a backup that never committed are invisible.
+ *
+ * Lookups are point reads: an entry's history (`history` document in the entry's partition), its versions (by
+ * hash), the name index; a tenant diff walks only the manifest subtrees that differ.
+ */
+import { LinkRef, ObjectKind } from '../model/directory';
+import { SnapshotStore } from '../ports/snapshot-store';
+import { DirectoryRoleBody, LinkSetBody, PrincipalLinksBody, RecycleBinBody, RoleAssignmentsBody, SubscribedSkusBody, UserBody } from '../snapshot/bodies';
+import { canonicalJson } from '../snapshot/canonical';
+import { HistoryDocument, HistoryEvent, SnapshotDocument } from '../snapshot/documents';
+import { EntryKind, entryKey, parseEntryKey } from '../snapshot/keys';
+import { diffManifests } from '../snapshot/manifest';
+import { SnapshotRepository } from '../snapshot/repository';
+import { lookupNames } from './name-index';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type NamedKind = ObjectKind | 'roleDefinition';
+const NAMED_KINDS: NamedKind[] = ['user', 'group', 'administrativeUnit', 'roleDefinition'];
+
+export interface NamedObject {
+  kind: NamedKind;
+  id: string;
+  displayName: string;
+  userPrincipalName?: string;
+}
+
+export interface FoundObject extends NamedObject {
+  /** Present in the latest snapshot; false when it was deleted since (look for it in the recycle bin). */
+  existsNow: boolean;
+}
+
+export interface SnapshotRef {
+  snapshotId: string;
+  at: string;
+}
+
+export interface VersionInfo {
+  hash: string;
+  firstSeen: SnapshotRef;
+  lastSeen: SnapshotRef;
+  /** How many separate periods the object had this exact version (it can change and change back). */
+  periods: number;
+}
+
+export interface AttributeChange {
+  name: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface LinkDifference {
+  added: NamedObject[];
+  removed: NamedObject[];
+}
+
+export interface Relationships {
+  snapshot: SnapshotRef;
+  memberOf: NamedObject[];
+  ownerOf: NamedObject[];
+  administrativeUnits: NamedObject[];
+  roles: { role: NamedObject; directoryScopeId: string }[];
+  manager: NamedObject | null;
+  licenses: { skuId: string; skuPartNumber: string }[];
+}
+
+export interface RelationshipChange {
+  snapshot: SnapshotRef;
+  memberOf: LinkDifference;
+  ownerOf: LinkDifference;
+  administrativeUnits: LinkDifference;
+  roles: LinkDifference;
+}
+
+export interface TenantDiff {
+  from: SnapshotRef;
+  to: SnapshotRef;
+  created: NamedObject[];
+  deleted: NamedObject[];
+  changed: NamedObject[];
+  /** Per role: principals added or removed, each with the snapshot where the change was first seen. */
+  roleChanges: { role: NamedObject; added: (NamedObject & { firstSeen: SnapshotRef })[]; removed: (NamedObject & { firstSeen: SnapshotRef })[] }[];
+  /** Relationship sets (members, owners, AU members) that changed, by owner. */
+  changedLinkSets: { owner: NamedObject; kind: 'members' | 'owners' | 'unitMembers'; added: NamedObject[]; removed: NamedObject[] }[];
+}
+
+export class SnapshotNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotNotFoundError';
+  }
+}
+
+export class SnapshotQueries {
+  readonly repository: SnapshotRepository;
+  private snapshotsCache?: SnapshotDocument[];
+
+  constructor(store: SnapshotStore, readonly tenantId: string) {
+    this.repository = new SnapshotRepository(store, tenantId);
+  }
+
+  async listSnapshots(): Promise<SnapshotDocument[]> {
+    this.snapshotsCache ??= await this.repository.listSnapshots();
+    return this.snapshotsCache;
+  }
+
+  /** A snapshot by id (or unique id prefix), the latest completed at or before a time, or the latest. */
+  async resolveSnapshot(at?: string | Date): Promise<SnapshotDocument> {
+    const snapshots = await this.listSnapshots();
+    if (!snapshots.length) throw new SnapshotNotFoundError('there are no snapshots yet: run a backup first (`rewind backup`)');
+    if (at === undefined) return snapshots.at(-1)!;
+    if (typeof at === 'string') {
+      const byId = snapshots.filter((s) => s.id.startsWith(at));
+      if (byId.length === 1) return byId[0];
+      if (byId.length > 1) throw new SnapshotNotFoundError(`"${at}" matches ${byId.length} snapshots; give more of the id`);
+    }
+    const time = at instanceof Date ? at.getTime() : Date.parse(at);
+    if (Number.isNaN(time)) throw new SnapshotNotFoundError(`"${String(at)}" is neither a snapshot id nor a date (use e.g. 2026-11-20 or 2026-11-20T08:00Z)`);
+    const candidates = snapshots.filter((s) => Date.parse(s.completedAt) <= time);
+    if (!candidates.length) throw new SnapshotNotFoundError(`no snapshot was completed by ${new Date(time).toISOString()}; the first is ${snapshots[0].completedAt}`);
+    return candidates.at(-1)!;
+  }
+
+  async findObjects(text: string): Promise<FoundObject[]> {
+    const trimmed = text.trim();
+    const latest = (await this.listSnapshots()).at(-1);
+    if (GUID.test(trimmed)) {
+      const id = trimmed.toLowerCase();
+      const histories = await this.repository.readHistories(NAMED_KINDS.map((k) => entryKey(k, id)));
+      return this.describe(histories.filter((h): h is HistoryDocument => !!h), latest);
+    }
+    const entries = await lookupNames(this.repository, trimmed);
+    const keys = [...new Set(entries.map((e) => e.key))];
+    const histories = await this.repository.readHistories(keys);
+    return this.describe(histories.filter((h): h is HistoryDocument => !!h), latest);
+  }
+
+  private async describe(histories: HistoryDocument[], latest: SnapshotDocument | undefined): Promise<FoundObject[]> {
+    const committed = await this.committedIds();
+    return histories.flatMap((history) => {
+      const events = history.events.filter((e) => committed.has(e.snapshotId));
+      if (!events.length) return [];
+      const { kind, id } = parseEntryKey(history.key);
+      const last = events.at(-1)!;
+      return [{
+        kind: kind as NamedKind, id: id!, displayName: history.label?.displayName ?? history.label?.userPrincipalName ?? id!,
+        userPrincipalName: history.label?.userPrincipalName, existsNow: !!latest && last.hash !== null,
+      }];
+    });
+  }
+
+  private async committedIds(): Promise<Set<string>> {
+    return new Set((await this.listSnapshots()).map((s) => s.id));
+  }
+
+  private async events(key: string): Promise<HistoryEvent[]> {
+    const [history] = await this.repository.readHistories([key]);
+    const committed = await this.committedIds();
+    return (history?.events ?? []).filter((e) => committed.has(e.snapshotId));
+  }
+
+  /** Distinct versions of an entry, oldest first, with when each was first and last seen. */
+  async versions(kind: EntryKind, id: string): Promise<VersionInfo[]> {
+    const snapshots = await this.listSnapshots();
+    const events = await this.events(entryKey(kind, id));
+    const byHash = new Map<string, VersionInfo>();
+    events.forEach((event, index) => {
+      if (event.hash === null) return;
+      const next = events[index + 1];
+      const lastSnapshot = next ? snapshots.filter((s) => s.id < next.snapshotId).at(-1)! : snapshots.at(-1)!;
+      const firstSnapshot = snapshots.find((s) => s.id === event.snapshotId)!;
+      const info = byHash.get(event.hash);
+      const lastSeen = { snapshotId: lastSnapshot.id, at: lastSnapshot.completedAt };
+      if (info) {
+        info.lastSeen = lastSeen;
+        info.periods++;
+      } else {
+        byHash.set(event.hash, { hash: event.hash, firstSeen: { snapshotId: firstSnapshot.id, at: firstSnapshot.completedAt }, lastSeen, periods: 1 });
+      }
+    });
+    return [...byHash.values()];
+  }
+
+  /** The entry's version hash in a snapshot (undefined: it did not exist then). */
+  async hashAt(key: string, snapshot: SnapshotDocument): Promise<string | undefined> {
+    const events = (await this.events(key)).filter((e) => e.snapshotId <= snapshot.id);
+    return events.at(-1)?.hash ?? undefined;
+  }
+
+  async bodyAt<T>(key: string, snapshot: SnapshotDocument): Promise<T | undefined> {
+    const hash = await this.hashAt(key, snapshot);
+    return hash ? this.repository.readVersion<T>(key, hash) : undefined;
+  }
+
+  async objectAt(kind: EntryKind, id: string, at?: string | Date): Promise<{ snapshot: SnapshotRef; hash: string; body: Record<string, unknown> } | undefined> {
+    const snapshot = await this.resolveSnapshot(at);
+    const key = entryKey(kind, id);
+    const hash = await this.hashAt(key, snapshot);
+    if (!hash) return undefined;
+    const body = await this.repository.readVersion<Record<string, unknown>>(key, hash);
+    if (!body) throw new Error(`version ${hash} of ${key} is missing from the store: run \`rewind check\``);
+    return { snapshot: ref(snapshot), hash, body };
+  }
+
+  async names(refs: { kind: NamedKind; id: string }[]): Promise<NamedObject[]> {
+    const histories = await this.repository.readHistories(refs.map((r) => entryKey(r.kind, r.id)));
+    return refs.map((r, i) => ({
+      kind: r.kind, id: r.id,
+      displayName: histories[i]?.label?.displayName ?? histories[i]?.label?.userPrincipalName ?? `(unknown ${r.kind} ${r.id})`,
+      userPrincipalName: histories[i]?.label?.userPrincipalName,
+    }));
+  }
+
+  private async linkNames(links: LinkRef[]): Promise<NamedObject[]> {
+    return this.names(links.map((l) => ({ kind: l.type === 'group' ? 'group' : l.type === 'administrativeUnit' ? 'administrativeUnit' : 'user', id: l.id })));
+  }
+
+  /** Memberships, ownerships, AU memberships, role assignments, manager and licenses of a user or group. */
+  async relationshipsAt(kind: 'user' | 'group', id: string, at?: string | Date): Promise<Relationships> {
+    const snapshot = await this.resolveSnapshot(at);
+    const links = (await this.bodyAt<PrincipalLinksBody>(entryKey('links', id), snapshot)) ?? { memberOf: [], ownerOf: [], unitMemberOf: [], roles: [] };
+    const user = kind === 'user' ? await this.bodyAt<UserBody>(entryKey('user', id), snapshot) : undefined;
+    const skus = (await this.bodyAt<SubscribedSkusBody>(entryKey('subscribedSkus'), snapshot))?.skus ?? [];
+    const assigned = Array.isArray(user?.assignedLicenses) ? (user.assignedLicenses as { skuId: string }[]) : [];
+    const roleNames = await this.names(links.roles.map((r) => ({ kind: 'roleDefinition', id: r.roleDefinitionId })));
+    return {
+      snapshot: ref(snapshot),
+      memberOf: await this.names(links.memberOf.map((g) => ({ kind: 'group', id: g }))),
+      ownerOf: await this.names(links.ownerOf.map((g) => ({ kind: 'group', id: g }))),
+      administrativeUnits: await this.names(links.unitMemberOf.map((a) => ({ kind: 'administrativeUnit', id: a }))),
+      roles: links.roles.map((r, i) => ({ role: roleNames[i], directoryScopeId: r.directoryScopeId })),
+      manager: user?.managerId ? (await this.names([{ kind: 'user', id: user.managerId }]))[0] : null,
+      licenses: assigned.map((l) => ({ skuId: l.skuId, skuPartNumber: skus.find((s) => s.skuId === l.skuId)?.skuPartNumber ?? l.skuId })),
+    };
+  }
+
+  /** How a principal's memberships, ownerships, AU memberships and roles changed, snapshot by snapshot. */
+  async relationshipLog(id: string): Promise<RelationshipChange[]> {
+    const snapshots = await this.listSnapshots();
+    const key = entryKey('links', id);
+    const events = await this.events(key);
+    const bodies = await this.repository.readVersions<PrincipalLinksBody>(events.filter((e) => e.hash).map((e) => ({ key, hash: e.hash! })));
+    let previous: PrincipalLinksBody = { memberOf: [], ownerOf: [], unitMemberOf: [], roles: [] };
+    let bodyIndex = 0;
+    const log: RelationshipChange[] = [];
+    for (const event of events) {
+      const current = event.hash ? bodies[bodyIndex++]! : { memberOf: [], ownerOf: [], unitMemberOf: [], roles: [] };
+      const snapshot = snapshots.find((s) => s.id === event.snapshotId)!;
+      const roleIds = (b: PrincipalLinksBody) => b.roles.map((r) => r.roleDefinitionId);
+      log.push({
+        snapshot: ref(snapshot),
+        memberOf: await this.setDifference('group', previous.memberOf, current.memberOf),
+        ownerOf: await this.setDifference('group', previous.ownerOf, current.ownerOf),
+        administrativeUnits: await this.setDifference('administrativeUnit', previous.unitMemberOf, current.unitMemberOf),
+        roles: await this.setDifference('roleDefinition', roleIds(previous), roleIds(current)),
+      });
+      previous = current;
+    }
+    return log;
+  }
+
+  private async setDifference(kind: NamedKind, before: string[], after: string[]): Promise<LinkDifference> {
+    const a = new Set(before);
+    const b = new Set(after);
+    return {
+      added: await this.names([...b].filter((x) => !a.has(x)).map((id) => ({ kind, id }))),
+      removed: await this.names([...a].filter((x) => !b.has(x)).map((id) => ({ kind, id }))),
+    };
+  }
+
+  /** Only what differs between two versions of an entry: attributes, and links for relationship sets. */
+  async diffVersions(kind: EntryKind, id: string, fromHash: string, toHash: string): Promise<{ attributes: AttributeChange[]; links?: LinkDifference }> {
+    const key = entryKey(kind, id);
+    const [from, to] = await this.repository.readVersions<Record<string, unknown>>([{ key, hash: fromHash }, { key, hash: toHash }]);
+    if (!from || !to) throw new Error(`version ${!from ? fromHash : toHash} of ${key} is not stored`);
+    return diffBodies(from, to, (links) => this.linkNames(links));
+  }
+
+  /** Created, deleted and changed objects between two snapshots, role membership changes, changed link sets. */
+  async tenantDiff(fromAt?: string | Date, toAt?: string | Date): Promise<TenantDiff> {
+    const snapshots = await this.listSnapshots();
+    const to = await this.resolveSnapshot(toAt);
+    const from = fromAt === undefined ? (snapshots[snapshots.indexOf(to) - 1] ?? to) : await this.resolveSnapshot(fromAt);
+    const diff = await diffManifests(this.repository, from.manifestHash, to.manifestHash);
+    const objectKinds = new Set<EntryKind>(['user', 'group', 'administrativeUnit']);
+    const named = async (keys: string[]) => this.names(keys.map((k) => parseEntryKey(k)).filter((p) => objectKinds.has(p.kind)).map((p) => ({ kind: p.kind as NamedKind, id: p.id! })));
+    const result: TenantDiff = {
+      from: ref(from), to: ref(to),
+      created: await named(diff.created.map((c) => c.key)),
+      deleted: await named(diff.deleted.map((c) => c.key)),
+      changed: await named(diff.changed.map((c) => c.key)),
+      roleChanges: [],
+      changedLinkSets: [],
+    };
+    const setKeys = [...diff.changed, ...diff.created.map((c) => ({ key: c.key, from: undefined, to: c.hash })), ...diff.deleted.map((c) => ({ key: c.key, from: c.hash, to: undefined }))];
+    for (const change of setKeys) {
+      const parsed = parseEntryKey(change.key);
+      if (parsed.kind === 'roleAssignments') {
+        const [before, after] = await this.repository.readVersions<RoleAssignmentsBody>([
+          ...(change.from ? [{ key: change.key, hash: change.from }] : []),
+          ...(change.to ? [{ key: change.key, hash: change.to }] : []),
+        ]).then((bodies) => [change.from ? bodies[0] : { assignments: [] }, change.to ? bodies[change.from ? 1 : 0] : { assignments: [] }] as RoleAssignmentsBody[]);
+        const a = new Set(before.assignments.map((x) => x.principalId));
+        const b = new Set(after.assignments.map((x) => x.principalId));
+        const added = [...b].filter((p) => !a.has(p));
+        const removed = [...a].filter((p) => !b.has(p));
+        if (!added.length && !removed.length) continue;
+        const [role] = await this.names([{ kind: 'roleDefinition', id: parsed.id! }]);
+        const withFirstSeen = async (ids: string[], present: boolean) => {
+          const people = await this.principalNames(ids);
+          return Promise.all(people.map(async (p) => ({ ...p, firstSeen: await this.firstSeen(change.key, from, to, (body: RoleAssignmentsBody) => body.assignments.some((x) => x.principalId === p.id) === present) })));
+        };
+        result.roleChanges.push({ role, added: await withFirstSeen(added, true), removed: await withFirstSeen(removed, false) });
+      } else if (parsed.kind === 'members' || parsed.kind === 'owners' || parsed.kind === 'unitMembers') {
+        const bodies = await this.repository.readVersions<LinkSetBody>([
+          ...(change.from ? [{ key: change.key, hash: change.from }] : []),
+          ...(change.to ? [{ key: change.key, hash: change.to }] : []),
+        ]);
+        const before = change.from ? bodies[0]! : { links: [] };
+        const after = change.to ? bodies[change.from ? 1 : 0]! : { links: [] };
+        const a = new Set(before.links.map((l) => l.id));
+        const b = new Set(after.links.map((l) => l.id));
+        const added = after.links.filter((l) => !a.has(l.id));
+        const removed = before.links.filter((l) => !b.has(l.id));
+        if (!added.length && !removed.length) continue;
+        const [owner] = await this.names([{ kind: parsed.kind === 'unitMembers' ? 'administrativeUnit' : 'group', id: parsed.id! }]);
+        result.changedLinkSets.push({ owner, kind: parsed.kind, added: await this.linkNames(added), removed: await this.linkNames(removed) });
+      }
+    }
+    return result;
+  }
+
+  private async principalNames(ids: string[]): Promise<NamedObject[]> {
+    const asUsers = await this.names(ids.map((id) => ({ kind: 'user', id })));
+    const unknown = asUsers.filter((n) => n.displayName.startsWith('(unknown'));
+    if (!unknown.length) return asUsers;
+    const asGroups = new Map((await this.names(unknown.map((n) => ({ kind: 'group', id: n.id })))).map((n) => [n.id, n]));
+    return asUsers.map((n) => (n.displayName.startsWith('(unknown') && !asGroups.get(n.id)!.displayName.startsWith('(unknown') ? asGroups.get(n.id)! : n));
+  }
+
+  /** The first snapshot in (from, to] whose version of `key` satisfies `holds`. */
+  private async firstSeen<T>(key: string, from: SnapshotDocument, to: SnapshotDocument, holds: (body: T) => boolean): Promise<SnapshotRef> {
+    const snapshots = await this.listSnapshots();
+    const events = (await this.events(key)).filter((e) => e.snapshotId > from.id && e.snapshotId <= to.id);
+    for (const event of events) {
+      const body = event.hash ? await this.repository.readVersion<T>(key, event.hash) : undefined;
+      if (body ? holds(body) : holds({ assignments: [], links: [] } as T)) return ref(snapshots.find((s) => s.id === event.snapshotId)!);
+    }
+    return ref(to);
+  }
+
+  /** Users, groups and AUs that existed at `since` (or appeared after it) and are gone in the latest snapshot. */
+  async deletedSince(since: string | Date): Promise<(NamedObject & { deletedIn: SnapshotRef; inRecycleBin: boolean })[]> {
+    const snapshots = await this.listSnapshots();
+    const latest = await this.resolveSnapshot();
+    const time = since instanceof Date ? since.getTime() : Date.parse(since);
+    if (Number.isNaN(time)) throw new SnapshotNotFoundError(`"${String(since)}" is not a date`);
+    const base = snapshots.filter((s) => Date.parse(s.completedAt) <= time).at(-1) ?? snapshots[0];
+    const diff = await diffManifests(this.repository, base.manifestHash, latest.manifestHash);
+    const bin = (await this.bodyAt<RecycleBinBody>(entryKey('recycleBin'), latest))?.items ?? [];
+    const inBin = new Set(bin.map((i) => i.id));
+    const deletedKeys = diff.deleted.map((d) => d.key).filter((k) => ['user', 'group', 'administrativeUnit'].includes(parseEntryKey(k).kind));
+    const names = await this.names(deletedKeys.map((k) => ({ kind: parseEntryKey(k).kind as NamedKind, id: parseEntryKey(k).id! })));
+    return Promise.all(names.map(async (n, i) => {
+      const events = await this.events(deletedKeys[i]);
+      const gone = events.filter((e) => e.hash === null).at(-1);
+      const snapshot = snapshots.find((s) => s.id === gone?.snapshotId) ?? latest;
+      return { ...n, deletedIn: ref(snapshot), inRecycleBin: inBin.has(n.id) };
+    }));
+  }
+
+  async directoryRoleAt(roleTemplateId: string, at?: string | Date): Promise<DirectoryRoleBody | undefined> {
+    return this.bodyAt<DirectoryRoleBody>(entryKey('directoryRole', roleTemplateId), await this.resolveSnapshot(at));
+  }
+}
+
+function ref(snapshot: SnapshotDocument): SnapshotRef {
+  return { snapshotId: snapshot.id, at: snapshot.completedAt };
+}
+
+/** Attribute-level difference of two bodies; `links` arrays are compared as sets of ids. */
+export async function diffBodies(
+  from: Record<string, unknown>,
+  to: Record<string, unknown>,
+  nameLinks: (links: LinkRef[]) => Promise<NamedObject[]>,
+): Promise<{ attributes: AttributeChange[]; links?: LinkDifference }> {
+  const attributes: AttributeChange[] = [];
+  const names = [...new Set([...Object.keys(from), ...Object.keys(to)])].filter((n) => n !== 'links').sort();
+  for (const name of names) {
+    if (canonicalJson(from[name] ?? null) !== canonicalJson(to[name] ?? null)) attributes.push({ name, from: from[name] ?? null, to: to[name] ?? null });
+  }
+  if (!Array.isArray(from.links) && !Array.isArray(to.links)) return { attributes };
+  const a = (Array.isArray(from.links) ? from.links : []) as LinkRef[];
+  const b = (Array.isArray(to.links) ? to.links : []) as LinkRef[];
+  const aIds = new Set(a.map((l) => l.id));
+  const bIds = new Set(b.map((l) => l.id));
+  return {
+    attributes,
+    links: { added: await nameLinks(b.filter((l) => !aIds.has(l.id))), removed: await nameLinks(a.filter((l) => !bIds.has(l.id))) },
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * Typed access to the stored documents, on top of the `SnapshotStore` port. Write order (restic's "Read and Write
+ * Ordering"): versions and chunks first, then histories, then manifest tree nodes, then the snapshot header. A
+ * reader lists committed snapshot headers first and ignores anything they do not reach, so a crash at any point
+ * leaves no half snapshot.
+ */
+import { CollectionName, DocumentKey, SnapshotStore, StoredDocument } from '../ports/snapshot-store';
+import { canonicalJson, contentHash, sha256Hex } from './canonical';
+import {
+  ChunkDocument,
+  HistoryDocument,
+  HistoryEvent,
+  EntryLabel,
+  LeaseDocument,
+  NameIndexDocument,
+  SnapshotDocument,
+  VersionDocument,
+} from './documents';
+import { entryPartition, parseEntryKey } from './keys';
+
+/** Sets larger than this are split into chunk documents (Cosmos DB items are limited to 2 MB). */
+export const LINKS_PER_CHUNK = 20_000;
+const WRITE_BATCH = 500;
+
+export interface PendingVersion {
+  key: string;
+  hash: string;
+  body: unknown;
+}
+
+export class SnapshotRepository {
+  private bytesWritten = 0;
+
+  constructor(
+    readonly store: SnapshotStore,
+    readonly tenantId: string,
+  ) {}
+
+  get storedBytes(): number {
+    return this.bytesWritten;
+  }
+
+  // ------------------------------------------------------------ versions
+
+  static hashOf(body: unknown): string {
+    return contentHash(body);
+  }
+
+  /** Writes versions (and chunks) that are not stored yet. Idempotent. */
+  async writeVersions(versions: PendingVersion[]): Promise<void> {
+    for (let i = 0; i < versions.length; i += WRITE_BATCH) {
+      const documents: StoredDocument[] = [];
+      for (const version of versions.slice(i, i + WRITE_BATCH)) documents.push(...this.versionDocuments(version));
+      await this.store.createMany('objects', documents);
+    }
+  }
+
+  private versionDocuments(version: PendingVersion): StoredDocument[] {
+    const pk = entryPartition(this.tenantId, version.key);
+    const body = version.body as { links?: unknown[] } | null;
+    if (body && typeof body === 'object' && Array.isArray(body.links) && body.links.length > LINKS_PER_CHUNK) {
+      const { links, ...head } = body;
+      const chunks: ChunkDocument[] = [];
+      for (let i = 0; i < links.length; i += LINKS_PER_CHUNK) {
+        const slice = links.slice(i, i + LINKS_PER_CHUNK);
+        chunks.push({ id: contentHash(slice), pk, tenantId: this.tenantId, type: 'chunk', key: version.key, links: slice });
+      }
+      const document: VersionDocument = {
+        id: version.hash, pk, tenantId: this.tenantId, type: 'version', key: version.key, head, chunks: chunks.map((c) => c.id), bytes: 0,
+      };
+      const all = [...chunks, document];
+      for (const d of all) this.bytesWritten += Buffer.byteLength(JSON.stringify(d));
+      document.bytes = canonicalJson(body).length;
+      return all;
+    }
+    const document: VersionDocument = { id: version.hash, pk, tenantId: this.tenantId, type: 'version', key: version.key, body: version.body, bytes: 0 };
+    document.bytes = canonicalJson(version.body).length;
+    this.bytesWritten += Buffer.byteLength(JSON.stringify(document));
+    return [document];
+  }
+
+  async readVersion<T = unknown>(key: string, hash: string): Promise<T | undefined> {
+    const [body] = await this.readVersions<T>([{ key, hash }]);
+    return body;
+  }
+
+  /** Reads versions (reassembling chunked ones); aligned with the input, `undefined` where missing. */
+  async readVersions<T = unknown>(refs: { key: string; hash: string }[]): Promise<(T | undefined)[]> {
+    const documents = await this.store.readMany<VersionDocument>('objects', refs.map((r) => ({ pk: entryPartition(this.tenantId, r.key), id: r.hash })));
+    return Promise.all(documents.map(async (document) => {
+      if (!document) return undefined;
+      if (!document.chunks) return document.body as T;
+      const chunks = await this.store.readMany<ChunkDocument>('objects', document.chunks.map((id) => ({ pk: document.pk, id })));
+      if (chunks.some((c) => !c)) throw new Error(`version ${document.id} of ${document.key} is missing a chunk`);
+      return { ...document.head, links: chunks.flatMap((c) => c!.links) } as T;
+    }));
+  }
+
+  /** Re-hashes a stored version: true when its content still matches its id. */
+  async verifyVersion(document: VersionDocument): Promise<boolean> {
+    const [body] = await this.readVersions([{ key: document.key, hash: document.id }]);
+    return body !== undefined && contentHash(body) === document.id;
+  }
+
+  // ------------------------------------------------------------ histories
+
+  async readHistories(keys: string[]): Promise<(HistoryDocument | undefined)[]> {
+    return this.store.readMany<HistoryDocument>('objects', keys.map((key) => this.historyKey(key)));
+  }
+
+  historyKey(key: string): DocumentKey {
+    return { pk: entryPartition(this.tenantId, key), id: 'history' };
+  }
+
+  /**
+   * Appends one event per key for `snapshotId` (replacing an event of the same snapshot: a resumed backup rewrites
+   * the same facts). The lease makes the backup the only writer of histories.
+   */
+  async appendHistoryEvents(changes: { key: string; event: HistoryEvent; label?: EntryLabel }[]): Promise<void> {
+    for (let i = 0; i < changes.length; i += WRITE_BATCH) {
+      const batch = changes.slice(i, i + WRITE_BATCH);
+      const existing = await this.readHistories(batch.map((c) => c.key));
+      const fresh: HistoryDocument[] = [];
+      const updates: HistoryDocument[] = [];
+      batch.forEach((change, index) => {
+        const current = existing[index];
+        const document: HistoryDocument = current ?? {
+          id: 'history', pk: entryPartition(this.tenantId, change.key), tenantId: this.tenantId, type: 'history',
+          key: change.key, kind: parseEntryKey(change.key).kind, events: [],
+        };
+        const events = document.events.filter((e) => e.snapshotId !== change.event.snapshotId);
+        events.push(change.event);
+        events.sort((a, b) => (a.snapshotId < b.snapshotId ? -1 : a.snapshotId > b.snapshotId ? 1 : 0));
+        document.events = events;
+        if (change.label) document.label = change.label;
+        (current ? updates : fresh).push(document);
+      });
+      if (fresh.length) await this.store.createMany('objects', fresh);
+      await runLimited(updates, 32, (document) => this.store.upsert('objects', document).then(() => undefined));
+    }
+  }
+
+  async writeHistory(document: HistoryDocument): Promise<void> {
+    await this.store.upsert('objects', document);
+  }
+
+  // ------------------------------------------------------------ snapshots
+
+  async listSnapshots(): Promise<SnapshotDocument[]> {
+    const snapshots: SnapshotDocument[] = [];
+    for await (const document of this.store.queryPartition<SnapshotDocument>('snapshots', this.tenantId, { type: 'snapshot' })) {
+      snapshots.push(document);
+    }
+    return snapshots.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async commitSnapshot(snapshot: SnapshotDocument): Promise<void> {
+    await this.store.upsert('snapshots', snapshot);
+  }
+
+  async deleteSnapshot(id: string): Promise<void> {
+    await this.store.delete('snapshots', { pk: this.tenantId, id });
+  }
+
+  // ------------------------------------------------------------ generic
+
+  async read<T extends StoredDocument>(collection: CollectionName, key: DocumentKey) {
+    return this.store.read<T>(collection, key);
+  }
+
+  async readNameBuckets(prefixes: string[]): Promise<(NameIndexDocument | undefined)[]> {
+    return this.store.readMany<NameIndexDocument>('catalog', prefixes.map((p) => ({ pk: `${this.tenantId}|names`, id: nameBucketId(p) })));
+  }
+
+  async writeNameBuckets(documents: NameIndexDocument[]): Promise<void> {
+    await runLimited(documents, 16, (d) => this.store.upsert('catalog', d).then(() => undefined));
+  }
+
+  newNameBucket(prefix: string): NameIndexDocument {
+    return { id: nameBucketId(prefix), pk: `${this.tenantId}|names`, tenantId: this.tenantId, type: 'names', entries: [] };
+  }
+
+  leaseKey(): DocumentKey {
+    return { pk: this.tenantId, id: 'lease' };
+  }
+
+  newLease(owner: string, acquiredAt: Date, ttlMs: number): LeaseDocument {
+    return {
+      id: 'lease', pk: this.tenantId, tenantId: this.tenantId, type: 'lease', owner,
+      acquiredAt: acquiredAt.toISOString(), expiresAt: new Date(acquiredAt.getTime() + ttlMs).toISOString(),
+    };
+  }
+}
+
+/** Cosmos ids may not contain '/', '\\', '?' or '#': name buckets are keyed by the hex of their prefix. */
+export function nameBucketId(prefix: string): string {
+  return `names-${Buffer.from(prefix, 'utf8').toString('hex')}`;
+}
+
+export function hashText(text: string): string {
+  return sha256Hex(text);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. Rejects with the first failure after all settle. */
+export async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  });
+  await Promise.all(workers);
+  if (failure !== undefined) throw failure;
+}
