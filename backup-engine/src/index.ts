@@ -1,0 +1,26 @@
+/**
+ * The backup engine's public API. `bot/` and the CLI import from here only; nothing here imports botbuilder.
+ */
+export { runBackup, newSnapshotId } from './backup/run-backup';
+export type { BackupOptions, BackupProgress, BackupResult } from './backup/run-backup';
+export { acquireLease, isLeaseHeldError, LeaseHeldError } from './backup/lease';
+export { SnapshotQueries, SnapshotNotFoundError, diffBodies } from './query/snapshot-queries';
+export type {
+  AttributeChange, FoundObject, LinkDifference, NamedKind, NamedObject, RelationshipChange, Relationships, SnapshotRef, TenantDiff, VersionInfo,
+} from './query/snapshot-queries';
+export { DEFAULT_RETENTION, check, planPrune, prune } from './retention/retention';
+export type { CheckProblem, CheckResult, PrunePlan, PruneResult, RetentionPolicy } from './retention/retention';
+export { readEngineSettings, openEngine, DEFAULT_GRAPH_BASE_URL, DEFAULT_COSMOS_PORT, DEFAULT_DATA_FILE } from './runtime';
+export type { EngineSettings, OpenedEngine } from './runtime';
+export { GraphDirectoryGateway } from './graph';
+export { MemorySnapshotStore } from './store/memory-store';
+export { openCosmosStore, CosmosSnapshotStore } from './store/cosmos-store';
+export { startLocalCosmos } from './store/local-cosmos';
+export type { LocalCosmos } from './store/local-cosmos';
+export * from './errors';
+export type { DirectoryGateway, GatewayStats, TenantInfo } from './ports/directory-gateway';
+export type { SnapshotStore } from './ports/snapshot-store';
+export type * from './model/directory';
+export type { SnapshotDocument, BackupStats, ChangeCounts, EntryCounts } from './snapshot/documents';
+export type { EntryKind } from './snapshot/keys';
+export { entryKey, ENTRY_KINDS } from './snapshot/keys';
