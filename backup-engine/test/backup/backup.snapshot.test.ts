@@ -79,3 +79,15 @@ describe('when nothing changed and the tenant is backed up again', () => {
     expect(snapshot.stats.resourceUnits).toBeLessThanOrEqual(first.stats.resourceUnits);
   });
 });
+
+describe('when backups follow each other within one millisecond, or the clock steps back', () => {
+  it('then snapshot ids still sort in commit order', async () => {
+    const { newSnapshotId } = await import('../../src/backup/run-backup');
+    const at = new Date(Date.UTC(2026, 10, 25, 12, 0, 0, 5));
+    const first = newSnapshotId(at);
+    const second = newSnapshotId(at, first);
+    const third = newSnapshotId(new Date(at.getTime() - 60_000), second);
+    expect(first).toMatch(/^20261125T120000005Z-[0-9a-f]{6}$/);
+    expect([third, second, first].sort()).toEqual([first, second, third]);
+  });
+});

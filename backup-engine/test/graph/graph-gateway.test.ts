@@ -107,6 +107,21 @@ describe('GraphDirectoryGateway over HTTP', () => {
     expect(gateway.stats().requests).toBe(simulator.stats().requests);
   });
 
+  it('when a round is aborted while waiting out a long Retry-After, then it rejects with AbortError at once', async () => {
+    subject = await startGateway();
+    subject.simulator.setFaults([{ path: '^/users/delta', status: 429, retryAfterSeconds: 60 }]);
+    const controller = new AbortController();
+    const started = Date.now();
+
+    const outcome = collectRound(subject.gateway.deltaUsers({ abortSignal: controller.signal })).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 100);
+    const error = await outcome;
+
+    expect(error).toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(subject.simulator.stats().faultsInjected).toBe(1);
+  });
+
   it('when a stored deltaLink points at a foreign origin, then it is refused before any request is sent', async () => {
     subject = await startGateway();
     const { gateway, simulator } = subject;
