@@ -1,32 +1,57 @@
 /**
- * `npm start`: Rewind's local stack on the embedded defaults.
+ * `npm start`: Rewind's local stack on the embedded defaults, all on loopback.
  *
- * Today this is the Graph simulator serving the seeded demo tenant on loopback. The backup engine, the local
- * Cosmos-compatible store and the Teams bot join this script as they land (see README "Status"); the script says
- * exactly what it started and nothing more.
- *
- * Settings (environment): SIMULATOR_PORT (default 4010), SIMULATOR_TENANT (demo|large|empty, default demo).
+ * 1. The Graph simulator, serving the seeded demo tenant (SIMULATOR_PORT, default 4010).
+ * 2. The local Cosmos-compatible server, through the real @azure/cosmos SDK (COSMOS_PORT, default 8081); its data is
+ *    imported from REWIND_DATA_FILE (default .rewind/local-cosmos.json) at start and exported there on Ctrl+C.
+ * 3. A backup of the demo tenant into it, whose summary is printed.
+ * Then it keeps serving, so `npm run rewind -- <command>` can browse, diff and back up against the same stack.
+ * The Teams bot joins this script with issue #6; until then this script says exactly what it started.
  */
 import { createGraphSimulator } from '../graph-simulator/src';
+import { GraphDirectoryGateway, runBackup, startLocalCosmos } from '../backup-engine/src';
+import { DEFAULT_DATA_FILE } from '../backup-engine/src/runtime';
+
+function port(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name} must be a port number (1–65535), got "${process.env[name]}"`);
+  return value;
+}
 
 async function main(): Promise<void> {
-  const port = Number(process.env.SIMULATOR_PORT ?? 4010);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`SIMULATOR_PORT must be an integer 0–65535, got "${process.env.SIMULATOR_PORT}"`);
-  }
   const tenant = process.env.SIMULATOR_TENANT ?? 'demo';
-  if (tenant !== 'demo' && tenant !== 'large' && tenant !== 'empty') {
-    throw new Error(`SIMULATOR_TENANT must be demo, large or empty, got "${tenant}"`);
-  }
+  if (tenant !== 'demo' && tenant !== 'large' && tenant !== 'empty') throw new Error(`SIMULATOR_TENANT must be demo, large or empty, got "${tenant}"`);
   const simulator = createGraphSimulator({ tenant });
-  const url = await simulator.listen(port, '127.0.0.1');
+  const graphUrl = await simulator.listen(port('SIMULATOR_PORT', 4010), '127.0.0.1');
   const d = simulator.directory;
-  console.log(`rewind: Graph simulator (tenant "${tenant}", ${d.userCount} users, ${d.groupCount} groups) at ${url}/v1.0`);
-  console.log(`rewind: simulator control surface at ${url}/_sim (see graph-simulator/README.md)`);
-  console.log('rewind: running; Ctrl+C stops.');
-  const stop = () => void simulator.close().then(() => process.exit(0));
+  console.log(`rewind: Graph simulator (tenant "${tenant}", ${d.userCount} users, ${d.groupCount} groups) at ${graphUrl}/v1.0; control at ${graphUrl}/_sim`);
+
+  const cosmos = await startLocalCosmos({ port: port('COSMOS_PORT', 8081), dataFile: process.env.REWIND_DATA_FILE ?? DEFAULT_DATA_FILE });
+  console.log(`rewind: local Cosmos DB at ${cosmos.endpoint}. ${cosmos.persistenceNote}`);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('rewind: stopping; saving the local store…');
+    void cosmos.close().then(() => simulator.close()).then(() => process.exit(0), (error: unknown) => {
+      console.error(`rewind: could not save the local store: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  const gateway = new GraphDirectoryGateway({ baseUrl: graphUrl });
+  const { snapshot } = await runBackup(gateway, cosmos.store, { leaseOwner: 'npm-start' });
+  const changed = (counts: Record<string, number | undefined>) => Object.values(counts).reduce<number>((sum, n) => sum + (n ?? 0), 0);
+  console.log(
+    `rewind: backup ${snapshot.id} (${snapshot.mode}) done in ${snapshot.stats.durationMs} ms: ${snapshot.counts.user ?? 0} users, ${snapshot.counts.group ?? 0} groups; ` +
+      `${changed(snapshot.changes.created)} created, ${changed(snapshot.changes.changed)} changed, ${changed(snapshot.changes.deleted)} deleted entries; ` +
+      `${snapshot.stats.requests} Graph requests, ${snapshot.stats.resourceUnits} resource units, ${snapshot.stats.throttled} throttled.`,
+  );
+  for (const note of snapshot.notes) console.log(`rewind: note: ${note}`);
+  console.log('rewind: running. Try `npm run rewind -- find bob` or `npm run rewind -- diff tenant` in another terminal. Ctrl+C stops and saves.');
 }
 
 main().catch((error: unknown) => {

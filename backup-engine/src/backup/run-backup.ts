@@ -237,7 +237,7 @@ class BackupRun {
       return await this.usersRound(deltaLink);
     } catch (error) {
       if (!deltaLink || !isDeltaTokenExpiredError(error)) throw error;
-      this.notes.push('users: the stored delta link had expired; a full round was read instead');
+      this.notes.push('users: the stored delta link had expired or was reset by Graph; a full round was read instead');
       return this.usersRound(undefined);
     }
   }
@@ -295,7 +295,7 @@ class BackupRun {
       return await this.groupsRound(deltaLink);
     } catch (error) {
       if (!deltaLink || !isDeltaTokenExpiredError(error)) throw error;
-      this.notes.push('groups: the stored delta link had expired; a full round was read instead');
+      this.notes.push('groups: the stored delta link had expired or was reset by Graph; a full round was read instead');
       return this.groupsRound(undefined);
     }
   }
