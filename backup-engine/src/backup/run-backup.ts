@@ -147,8 +147,8 @@ class BackupRun {
     // The two delta rounds are independent chains of pages; the other reads are a handful of requests. Running
     // them side by side makes the longer round, not the sum, the backup's critical path.
     const [usersLink, groupsLink] = await Promise.all([
-      this.backupUsers(mode === 'incremental' ? parent?.deltaLinks.users : undefined),
-      this.backupGroups(mode === 'incremental' ? parent?.deltaLinks.groups : undefined),
+      this.roundWithFallback('users', mode === 'incremental' ? parent?.deltaLinks.users : undefined, (link) => this.usersRound(link)),
+      this.roundWithFallback('groups', mode === 'incremental' ? parent?.deltaLinks.groups : undefined, (link) => this.groupsRound(link)),
       this.backupRoles(),
       this.backupAdministrativeUnits(),
       this.backupLicensesAndRecycleBin(),
@@ -232,13 +232,14 @@ class BackupRun {
 
   // ------------------------------------------------------------ users
 
-  private async backupUsers(deltaLink: string | undefined): Promise<string> {
+  /** Runs an incremental round from `deltaLink`; an expired or reset link falls back to a full round, noted. */
+  private async roundWithFallback(resource: 'users' | 'groups', deltaLink: string | undefined, round: (link: string | undefined) => Promise<string>): Promise<string> {
     try {
-      return await this.usersRound(deltaLink);
+      return await round(deltaLink);
     } catch (error) {
       if (!deltaLink || !isDeltaTokenExpiredError(error)) throw error;
-      this.notes.push('users: the stored delta link had expired or was reset by Graph; a full round was read instead');
-      return this.usersRound(undefined);
+      this.notes.push(`${resource}: the stored delta link had expired or was reset by Graph; a full round was read instead`);
+      return round(undefined);
     }
   }
 
@@ -289,16 +290,6 @@ class BackupRun {
   }
 
   // ------------------------------------------------------------ groups
-
-  private async backupGroups(deltaLink: string | undefined): Promise<string> {
-    try {
-      return await this.groupsRound(deltaLink);
-    } catch (error) {
-      if (!deltaLink || !isDeltaTokenExpiredError(error)) throw error;
-      this.notes.push('groups: the stored delta link had expired or was reset by Graph; a full round was read instead');
-      return this.groupsRound(undefined);
-    }
-  }
 
   private async groupsRound(deltaLink: string | undefined): Promise<string> {
     const full = deltaLink === undefined;
