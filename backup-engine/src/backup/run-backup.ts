@@ -63,7 +63,7 @@ export interface BackupResult {
 const FLUSH_AT = 500;
 const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
 
-type LinkRole = 'memberOf' | 'ownerOf' | 'unitMemberOf';
+type LinkRole = 'memberOf' | 'ownerOf' | 'unitMemberOf' | 'directReports';
 
 interface PrincipalChange {
   add: Map<LinkRole | 'roles', Set<string>>;
@@ -104,6 +104,8 @@ class BackupRun {
   private events: { key: string; event: HistoryEvent; label?: EntryLabel }[] = [];
   private changes: ChangeCounts = { created: {}, changed: {}, deleted: {} };
   private principalChanges = new Map<string, PrincipalChange>();
+  /** Users whose entry changed or left in this backup → their manager now (null: none, or the user is gone). */
+  private managerEdges = new Map<string, string | null>();
   private snapshotId = '';
   private startedAt = '';
   private notes: string[] = [];
@@ -183,10 +185,10 @@ class BackupRun {
   // ------------------------------------------------------------ entries
 
   /** Records `body` as the entry's version in this snapshot; writes it only if it differs from the parent's. */
-  private async put(key: string, body: unknown, label?: EntryLabel): Promise<void> {
+  private async put(key: string, body: unknown, label?: EntryLabel): Promise<boolean> {
     const hash = SnapshotRepository.hashOf(body);
     const previous = this.entries.get(key);
-    if (previous === hash) return;
+    if (previous === hash) return false;
     const parentHash = this.parentManifest?.entries.get(key);
     this.entries.set(key, hash);
     const kind = parseEntryKey(key).kind;
@@ -194,11 +196,14 @@ class BackupRun {
     this.pending.push({ key, hash, body });
     this.events.push({ key, event: { snapshotId: this.snapshotId, at: this.startedAt, hash }, label });
     if (this.pending.length >= FLUSH_AT) await this.flush();
+    return true;
   }
 
   private remove(key: string): void {
     if (!this.entries.has(key)) return;
     this.entries.delete(key);
+    const parsed = parseEntryKey(key);
+    if (parsed.kind === 'user' && parsed.id) this.managerEdges.set(parsed.id, null);
     bump(this.changes.deleted, parseEntryKey(key).kind);
     this.events.push({ key, event: { snapshotId: this.snapshotId, at: this.startedAt, hash: null } });
   }
@@ -276,7 +281,7 @@ class BackupRun {
     if (!attributes) return;
     const managerId = user.managerId !== undefined ? user.managerId : full ? null : (previous?.managerId ?? null);
     const body: UserBody = { ...attributes, managerId };
-    await this.put(key, body, labelOf(body));
+    if (await this.put(key, body, labelOf(body))) this.managerEdges.set(user.id, managerId);
   }
 
   private removeUnseen(kind: EntryKind, seen: Set<string>, companions: EntryKind[] = []): void {
@@ -462,8 +467,25 @@ class BackupRun {
 
   // ------------------------------------------------------------ reverse index
 
+  /** Turns changed manager links into `directReports` changes of the old and new managers. */
+  private async collectManagerChanges(): Promise<void> {
+    const users = [...this.managerEdges.keys()];
+    for (let i = 0; i < users.length; i += FLUSH_AT) {
+      const slice = users.slice(i, i + FLUSH_AT);
+      const previous = await this.parentBodies<UserBody>(slice.map((id) => entryKey('user', id)));
+      for (const userId of slice) {
+        const before = previous.get(entryKey('user', userId))?.managerId ?? null;
+        const after = this.managerEdges.get(userId) ?? null;
+        if (before === after) continue;
+        if (before) this.principalChange(before, 'remove', 'directReports', userId);
+        if (after) this.principalChange(after, 'add', 'directReports', userId);
+      }
+    }
+  }
+
   private async updateReverseIndex(): Promise<void> {
     this.report('links');
+    await this.collectManagerChanges();
     const principals = [...this.principalChanges.keys()];
     for (let i = 0; i < principals.length; i += FLUSH_AT) {
       const slice = principals.slice(i, i + FLUSH_AT);
@@ -493,11 +515,14 @@ function applyPrincipalChange(base: PrincipalLinksBody, change: PrincipalChange)
     const [roleDefinitionId, directoryScopeId] = token.split('|');
     return { roleDefinitionId, directoryScopeId };
   });
-  return { memberOf: apply(base.memberOf, 'memberOf'), ownerOf: apply(base.ownerOf, 'ownerOf'), unitMemberOf: apply(base.unitMemberOf, 'unitMemberOf'), roles };
+  return {
+    memberOf: apply(base.memberOf, 'memberOf'), ownerOf: apply(base.ownerOf, 'ownerOf'), unitMemberOf: apply(base.unitMemberOf, 'unitMemberOf'),
+    roles, directReports: apply(base.directReports ?? [], 'directReports'),
+  };
 }
 
 function isEmptyLinks(body: PrincipalLinksBody): boolean {
-  return !body.memberOf.length && !body.ownerOf.length && !body.unitMemberOf.length && !body.roles.length;
+  return !body.memberOf.length && !body.ownerOf.length && !body.unitMemberOf.length && !body.roles.length && !body.directReports.length;
 }
 
 function appendTo<K, V>(map: Map<K, V[]>, key: K, values: V[]): void {

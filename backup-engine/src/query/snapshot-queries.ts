@@ -7,7 +7,7 @@
  */
 import { LinkRef, ObjectKind } from '../model/directory';
 import { SnapshotStore } from '../ports/snapshot-store';
-import { DirectoryRoleBody, LinkSetBody, PrincipalLinksBody, RecycleBinBody, RoleAssignmentsBody, SubscribedSkusBody, UserBody } from '../snapshot/bodies';
+import { DirectoryRoleBody, LinkSetBody, PrincipalLinksBody, emptyPrincipalLinks, RecycleBinBody, RoleAssignmentsBody, SubscribedSkusBody, UserBody } from '../snapshot/bodies';
 import { canonicalJson } from '../snapshot/canonical';
 import { HistoryDocument, HistoryEvent, SnapshotDocument } from '../snapshot/documents';
 import { EntryKind, entryKey, parseEntryKey } from '../snapshot/keys';
@@ -62,6 +62,7 @@ export interface Relationships {
   administrativeUnits: NamedObject[];
   roles: { role: NamedObject; directoryScopeId: string }[];
   manager: NamedObject | null;
+  directReports: NamedObject[];
   licenses: { skuId: string; skuPartNumber: string }[];
 }
 
@@ -219,7 +220,7 @@ export class SnapshotQueries {
   /** Memberships, ownerships, AU memberships, role assignments, manager and licenses of a user or group. */
   async relationshipsAt(kind: 'user' | 'group', id: string, at?: string | Date): Promise<Relationships> {
     const snapshot = await this.resolveSnapshot(at);
-    const links = (await this.bodyAt<PrincipalLinksBody>(entryKey('links', id), snapshot)) ?? { memberOf: [], ownerOf: [], unitMemberOf: [], roles: [] };
+    const links = (await this.bodyAt<PrincipalLinksBody>(entryKey('links', id), snapshot)) ?? emptyPrincipalLinks();
     const user = kind === 'user' ? await this.bodyAt<UserBody>(entryKey('user', id), snapshot) : undefined;
     const skus = (await this.bodyAt<SubscribedSkusBody>(entryKey('subscribedSkus'), snapshot))?.skus ?? [];
     const assigned = Array.isArray(user?.assignedLicenses) ? (user.assignedLicenses as { skuId: string }[]) : [];
@@ -231,6 +232,7 @@ export class SnapshotQueries {
       administrativeUnits: await this.names(links.unitMemberOf.map((a) => ({ kind: 'administrativeUnit', id: a }))),
       roles: links.roles.map((r, i) => ({ role: roleNames[i], directoryScopeId: r.directoryScopeId })),
       manager: user?.managerId ? (await this.names([{ kind: 'user', id: user.managerId }]))[0] : null,
+      directReports: await this.names((links.directReports ?? []).map((r) => ({ kind: 'user', id: r }))),
       licenses: assigned.map((l) => ({ skuId: l.skuId, skuPartNumber: skus.find((s) => s.skuId === l.skuId)?.skuPartNumber ?? l.skuId })),
     };
   }
@@ -241,11 +243,11 @@ export class SnapshotQueries {
     const key = entryKey('links', id);
     const events = await this.events(key);
     const bodies = await this.repository.readVersions<PrincipalLinksBody>(events.filter((e) => e.hash).map((e) => ({ key, hash: e.hash! })));
-    let previous: PrincipalLinksBody = { memberOf: [], ownerOf: [], unitMemberOf: [], roles: [] };
+    let previous: PrincipalLinksBody = emptyPrincipalLinks();
     let bodyIndex = 0;
     const log: RelationshipChange[] = [];
     for (const event of events) {
-      const current = event.hash ? bodies[bodyIndex++]! : { memberOf: [], ownerOf: [], unitMemberOf: [], roles: [] };
+      const current = event.hash ? bodies[bodyIndex++]! : emptyPrincipalLinks();
       const snapshot = snapshots.find((s) => s.id === event.snapshotId)!;
       const roleIds = (b: PrincipalLinksBody) => b.roles.map((r) => r.roleDefinitionId);
       log.push({

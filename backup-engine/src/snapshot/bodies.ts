@@ -19,6 +19,8 @@ export interface PrincipalLinksBody {
   ownerOf: string[];
   unitMemberOf: string[];
   roles: PrincipalRole[];
+  /** Users whose manager this principal is (repairs `manager` links when a deleted manager is recreated). */
+  directReports: string[];
 }
 
 export interface RoleAssignmentsBody {
@@ -42,7 +44,7 @@ export interface RecycleBinBody {
 }
 
 export function emptyPrincipalLinks(): PrincipalLinksBody {
-  return { memberOf: [], ownerOf: [], unitMemberOf: [], roles: [] };
+  return { memberOf: [], ownerOf: [], unitMemberOf: [], roles: [], directReports: [] };
 }
 
 export function byId<T extends { id: string }>(a: T, b: T): number {

@@ -40,6 +40,8 @@ describe('when the demo tenant is backed up for the first time', () => {
     expect(relationships.ownerOf.map((g) => g.id).sort()).toEqual(directory.ownedObjects(DEMO_BOB_ID).sort());
     expect(relationships.roles.map((r) => r.role.displayName)).toContain('Helpdesk Administrator');
     expect(relationships.manager?.id).toBe(directory.managerOf(DEMO_BOB_ID));
+    expect(relationships.directReports.map((r) => r.id).sort()).toEqual(directory.directReports(DEMO_BOB_ID).sort());
+    expect(relationships.directReports.length).toBeGreaterThan(0);
     const bob = directory.getUser(DEMO_BOB_ID)!;
     expect(relationships.licenses.map((l) => l.skuId).sort()).toEqual((bob.props.assignedLicenses as { skuId: string }[]).map((l) => l.skuId).sort());
     expect(relationships.licenses.every((l) => l.skuPartNumber !== l.skuId)).toBe(true);
