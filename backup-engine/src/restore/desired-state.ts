@@ -1,0 +1,117 @@
+/**
+ * Builds the desired state of a restore from a stored snapshot: the chosen objects' versions, their reverse links,
+ * their groups' member and owner sets, and the facts about every group and role they link to. Reads go through the
+ * snapshot's manifest (one load) and then versions by hash.
+ */
+import { ObjectKind } from '../model/directory';
+import { SnapshotQueries } from '../query/snapshot-queries';
+import { LinkSetBody, PrincipalLinksBody, RoleAssignmentsBody, RoleDefinitionBody, UserBody, emptyPrincipalLinks } from '../snapshot/bodies';
+import { SnapshotDocument } from '../snapshot/documents';
+import { entryKey, parseEntryKey } from '../snapshot/keys';
+import { loadManifest } from '../snapshot/manifest';
+import { DesiredObject, DesiredRole, DesiredState, GroupFacts, GroupFlavor, RestoreTarget } from './types';
+
+export async function desiredStateFromSnapshot(
+  queries: SnapshotQueries,
+  selection: RestoreTarget[] | 'allUsersAndGroups',
+  at?: string | Date,
+): Promise<{ desired: DesiredState; targets: RestoreTarget[]; snapshot: SnapshotDocument }> {
+  const snapshot = await queries.resolveSnapshot(at);
+  const repository = queries.repository;
+  const manifest = await loadManifest(repository, snapshot.manifestHash);
+  const read = async <T>(keys: string[]): Promise<Map<string, T>> => {
+    const refs = keys.flatMap((key) => (manifest.entries.has(key) ? [{ key, hash: manifest.entries.get(key)! }] : []));
+    const bodies = await repository.readVersions<T>(refs);
+    return new Map(refs.map((r, i) => [r.key, bodies[i] as T]));
+  };
+  const targets: RestoreTarget[] = selection === 'allUsersAndGroups'
+    ? [...manifest.entries.keys()].map(parseEntryKey).filter((k) => k.kind === 'user' || k.kind === 'group').map((k) => ({ kind: k.kind as 'user' | 'group', id: k.id! }))
+    : selection;
+
+  const objectTargets = targets.filter((t) => t.kind !== 'role') as { kind: 'user' | 'group'; id: string }[];
+  const roleTargets = targets.filter((t) => t.kind === 'role');
+  const objectBodies = await read<Record<string, unknown>>(objectTargets.map((t) => entryKey(t.kind, t.id)));
+  const linkBodies = await read<PrincipalLinksBody>(objectTargets.map((t) => entryKey('links', t.id)));
+  const groupTargets = objectTargets.filter((t) => t.kind === 'group');
+  const memberSets = await read<LinkSetBody>(groupTargets.map((t) => entryKey('members', t.id)));
+  const ownerSets = await read<LinkSetBody>(groupTargets.map((t) => entryKey('owners', t.id)));
+
+  const objects: DesiredObject[] = [];
+  for (const target of objectTargets) {
+    const body = objectBodies.get(entryKey(target.kind, target.id));
+    if (!body) continue;
+    const links = linkBodies.get(entryKey('links', target.id)) ?? emptyPrincipalLinks();
+    const { managerId, ...attributes } = body as UserBody;
+    objects.push({
+      kind: target.kind, id: target.id, attributes, managerId: target.kind === 'user' ? (managerId ?? null) : null,
+      memberOf: links.memberOf, ownerOf: links.ownerOf, unitMemberOf: links.unitMemberOf, roles: links.roles, directReports: links.directReports ?? [],
+      members: memberSets.get(entryKey('members', target.id))?.links ?? [], owners: ownerSets.get(entryKey('owners', target.id))?.links ?? [],
+    });
+  }
+
+  const roles: DesiredRole[] = [];
+  const roleIds = new Set<string>([...roleTargets.map((t) => t.id), ...objects.flatMap((o) => o.roles.map((r) => r.roleDefinitionId))]);
+  const roleDefinitions = await read<RoleDefinitionBody>([...roleIds].map((id) => entryKey('roleDefinition', id)));
+  const roleAssignments = await read<RoleAssignmentsBody>(roleTargets.map((t) => entryKey('roleAssignments', t.id)));
+  const roleFacts: DesiredState['roleFacts'] = {};
+  for (const id of roleIds) {
+    const definition = roleDefinitions.get(entryKey('roleDefinition', id));
+    if (definition) roleFacts[id] = { displayName: definition.displayName, templateId: definition.templateId, isPrivileged: definition.isPrivileged };
+  }
+  for (const target of roleTargets) {
+    const definition = roleDefinitions.get(entryKey('roleDefinition', target.id));
+    if (!definition) continue;
+    roles.push({
+      roleDefinitionId: target.id, displayName: definition.displayName, templateId: definition.templateId, isPrivileged: definition.isPrivileged,
+      assignments: (roleAssignments.get(entryKey('roleAssignments', target.id))?.assignments ?? []).map((a) => ({ principalId: a.principalId, directoryScopeId: a.directoryScopeId })),
+    });
+  }
+
+  const groupIds = new Set<string>([...groupTargets.map((t) => t.id), ...objects.flatMap((o) => [...o.memberOf, ...o.ownerOf])]);
+  const groupBodies = await read<Record<string, unknown>>([...groupIds].map((id) => entryKey('group', id)));
+  const groups: Record<string, GroupFacts> = {};
+  for (const id of groupIds) {
+    const body = groupBodies.get(entryKey('group', id));
+    if (body) groups[id] = groupFacts(body);
+  }
+
+  const referenced = new Set<string>();
+  for (const o of objects) {
+    [o.id, ...o.memberOf, ...o.ownerOf, ...o.unitMemberOf, ...o.directReports, ...o.members.map((m) => m.id), ...o.owners.map((m) => m.id)].forEach((id) => referenced.add(id));
+    if (o.managerId) referenced.add(o.managerId);
+  }
+  for (const r of roles) r.assignments.forEach((a) => referenced.add(a.principalId));
+  const names: Record<string, string> = {};
+  const kinds: ObjectKind[] = ['user', 'group', 'administrativeUnit'];
+  const ids = [...referenced].sort();
+  const histories = await repository.readHistories(ids.flatMap((id) => kinds.map((k) => entryKey(k, id))));
+  ids.forEach((id, i) => {
+    const label = kinds.map((_, k) => histories[i * kinds.length + k]?.label).find((l) => l);
+    if (label) names[id] = label.displayName ?? label.userPrincipalName ?? id;
+  });
+  for (const role of roles) names[role.roleDefinitionId] = role.displayName;
+
+  return {
+    desired: {
+      tenantId: queries.tenantId,
+      source: { kind: 'snapshot', snapshotId: snapshot.id, at: snapshot.completedAt },
+      objects, roles, groups, names, roleFacts,
+    },
+    targets,
+    snapshot,
+  };
+}
+
+export function groupFacts(body: Record<string, unknown>): GroupFacts {
+  const groupTypes = Array.isArray(body.groupTypes) ? (body.groupTypes as string[]) : [];
+  let flavor: GroupFlavor;
+  if (groupTypes.includes('Unified')) flavor = 'unified';
+  else if (body.mailEnabled === true) flavor = body.securityEnabled === true ? 'mailEnabledSecurity' : 'distribution';
+  else flavor = 'security';
+  return {
+    displayName: String(body.displayName ?? ''),
+    flavor,
+    dynamic: groupTypes.includes('DynamicMembership'),
+    isAssignableToRole: body.isAssignableToRole === true,
+  };
+}
