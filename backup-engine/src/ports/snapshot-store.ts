@@ -40,13 +40,13 @@ export interface SnapshotStore {
   /** Point reads of many documents; the result is aligned with `keys` (`undefined` where missing). */
   readMany<T extends StoredDocument>(collection: CollectionName, keys: DocumentKey[]): Promise<(T | undefined)[]>;
   /** Idempotent create of an immutable document. */
-  create(collection: CollectionName, document: StoredDocument): Promise<'created' | 'exists'>;
+  create<T extends StoredDocument>(collection: CollectionName, document: T): Promise<'created' | 'exists'>;
   /** Idempotent create of many immutable documents (bulk). */
-  createMany(collection: CollectionName, documents: StoredDocument[]): Promise<void>;
+  createMany<T extends StoredDocument>(collection: CollectionName, documents: T[]): Promise<void>;
   /** Create, failing with `ConflictError` if the id exists. Returns the new etag. */
-  insert(collection: CollectionName, document: StoredDocument): Promise<string>;
+  insert<T extends StoredDocument>(collection: CollectionName, document: T): Promise<string>;
   /** Create or overwrite; with `ifMatch`, only if the stored etag matches. Returns the new etag. */
-  upsert(collection: CollectionName, document: StoredDocument, options?: { ifMatch?: string }): Promise<string>;
+  upsert<T extends StoredDocument>(collection: CollectionName, document: T, options?: { ifMatch?: string }): Promise<string>;
   /** Returns false when there was nothing to delete. With `ifMatch`, only if the stored etag matches. */
   delete(collection: CollectionName, key: DocumentKey, options?: { ifMatch?: string }): Promise<boolean>;
   /** Every document of one partition, in no particular order. */

@@ -1,0 +1,28 @@
+/** `rewind versions <kind> <name>`: distinct versions of one object, oldest first, and which attributes each changed. */
+import type { CommandContext } from '../context';
+import { ExitCode } from '../errors';
+import { formatSnapshot, formatTime, json, kindLabel, objectName, table, truncate } from '../format';
+import { ENTRY_KIND, resolveObject } from '../resolve';
+
+export async function versionsCommand(ctx: CommandContext<'versions'>): Promise<number> {
+  const { queries, output, options } = ctx;
+  const object = await resolveObject(queries, options.kind, options.name);
+  const entryKind = ENTRY_KIND[options.kind];
+  const versions = await queries.versions(entryKind, object.id);
+  const changed: string[][] = [[]];
+  for (let i = 1; i < versions.length; i++) {
+    const diff = await queries.diffVersions(entryKind, object.id, versions[i - 1].hash, versions[i].hash);
+    changed.push(diff.attributes.map((a) => a.name));
+  }
+  const rows = versions.map((v, i) => ({ ...v, changedAttributes: changed[i] }));
+  if (options.global.json) {
+    output.stdout(json({ object: { ...object, kind: kindLabel(object.kind) }, versions: rows }));
+    return ExitCode.ok;
+  }
+  output.stdout(`${kindLabel(object.kind)} ${objectName(object)} (${object.id})${object.existsNow ? '' : ', deleted since'}: ${versions.length === 1 ? '1 version' : `${versions.length} versions`}\n\n`);
+  output.stdout(table(['#', 'VERSION', 'FIRST SEEN', 'LAST SEEN', 'PERIODS', 'CHANGED'], rows.map((v, i) => [
+    i + 1, v.hash.slice(0, 12), formatTime(v.firstSeen.at), formatTime(v.lastSeen.at), v.periods, i === 0 ? '(first)' : truncate(v.changedAttributes.join(', ') || '(links only)', 70),
+  ])));
+  if (versions.length) output.stdout(`\nLast seen in ${formatSnapshot(versions.at(-1)!.lastSeen)}. Compare two with \`rewind diff ${options.kind} ${object.id} --from <version> --to <version>\`.\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,64 @@
+/**
+ * The `rewind` process: settings from the environment (read and validated once), the engine they describe, one
+ * command, and the engine closed on every path — the in-process local Cosmos server exports its data on close, so a
+ * command that skipped it would lose what it wrote. Ctrl-C closes (and so saves) before exiting; a second Ctrl-C
+ * exits at once.
+ */
+import { openEngine, readEngineSettings } from '../runtime';
+import type { GraphLogEntry } from '../graph/policies/logging-policy';
+import type { CliOutput } from './format';
+import { OpenedCliEngine, runCli } from './run';
+
+export function processOutput(): CliOutput {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
+  };
+}
+
+export async function main(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env, output: CliOutput = processOutput()): Promise<number> {
+  let current: OpenedCliEngine | undefined;
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted || !current) process.exit(130);
+    interrupted = true;
+    output.stderr('\nrewind: interrupted; closing the store (Ctrl-C again to quit at once)\n');
+    void current.close().catch(() => undefined).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await runCli(argv, {
+      output,
+      openEngine: async (global) => {
+        const settings = readEngineSettings(env);
+        const logger = global.debug ? (entry: GraphLogEntry) => output.stderr(`debug: graph ${describeRequest(entry)}\n`) : undefined;
+        const opened = await openEngine(settings, { logger });
+        let closed: Promise<void> | undefined;
+        current = { engine: opened, graphBaseUrl: settings.graphBaseUrl, notes: opened.notes, close: () => (closed ??= opened.close()) };
+        return current;
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function describeRequest(entry: GraphLogEntry): string {
+  const status = entry.status ? String(entry.status) : `no response${entry.error ? ` (${entry.error})` : ''}`;
+  return `${entry.method} ${entry.url} → ${status} in ${Math.round(entry.durationInMs)} ms${entry.retryAfter ? `, Retry-After ${entry.retryAfter}` : ''}${entry.requestId ? `, request-id ${entry.requestId}` : ''}`;
+}
+
+/** The bin's entry: exit with the command's code, even if a stray timer (an abandoned Graph retry) is pending. */
+export function runMain(): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), 250).unref();
+    },
+    (error: unknown) => {
+      process.stderr.write(`rewind: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
