@@ -7,19 +7,12 @@
  *   can resume; an expired or reset token becomes `DeltaTokenExpiredError`.
  * - Per-object relationship lists (directory-role members, AU members) are read through `$batch` (≤ 20 GETs,
  *   contract §1.5). Graph answers a batch 200 and throttles its items one by one; the SDK does not retry items, so
- *   `batchGet` retries throttled items itself, waiting the longest `Retry-After` among them.
+ *   `GraphHttp.batch` (graph-http.ts) retries throttled items itself, waiting the longest `Retry-After` among them.
  * - Every link Graph returns is checked against the configured base URL before it is followed.
- * - Responses are read raw (`ResponseType.RAW`) so errors are built once, from Graph's envelope and headers.
+ * - Responses are read raw (`ResponseType.RAW`, graph-http.ts) so errors are built once, from Graph's envelope and
+ *   headers.
  */
-import { GraphRequest, ResponseType } from '@microsoft/microsoft-graph-client';
-import {
-  DeltaTokenExpiredError,
-  GraphRequestError,
-  isAbortError,
-  isConfigurationError,
-  isDeltaExpiryResponse,
-  isGraphRequestError,
-} from '../errors';
+import { DeltaTokenExpiredError, GraphRequestError, isDeltaExpiryResponse, isGraphRequestError } from '../errors';
 import {
   AdministrativeUnitRecord,
   Attributes,
@@ -29,8 +22,6 @@ import {
   DirectoryRoleRecord,
   GroupDelta,
   LinkChange,
-  LinkRef,
-  LinkedObjectType,
   ObjectKind,
   RemovalReason,
   RoleAssignmentRecord,
@@ -40,10 +31,7 @@ import {
 } from '../model/directory';
 import { DeltaRoundOptions, DirectoryGateway, GatewayStats, TenantInfo } from '../ports/directory-gateway';
 import { GraphClient, GraphClientOptions, createGraphClient, relativeGraphPath } from './graph-client';
-import { IdempotentRequestOption } from './policies/context';
-import { unwrapClientError } from './policies/error-passthrough-policy';
-import { delay, retryAfterInMs } from './policies/retry-after';
-import { retryDecision } from './policies/throttling-retry-policy';
+import { GraphHttp, MAX_BATCH_REQUESTS, SendOptions, errorFromBatchResponse } from './graph-http';
 import {
   ADMINISTRATIVE_UNIT_SELECT,
   DELETED_ITEM_SELECT,
@@ -59,32 +47,19 @@ import {
   USER_DELTA_SELECT,
   USER_SELECT,
 } from './selects';
+import { Json, asArray, asRecord, asString, toLinkRef, toRoleAssignment, toSubscribedSku } from './wire-format';
 
-type Json = Record<string, unknown>;
-
-/** Graph accepts at most 20 requests per `$batch` (contract §1.5). */
-export const MAX_BATCH_REQUESTS = 20;
+export { MAX_BATCH_REQUESTS };
 
 export type GraphDirectoryGatewayOptions = GraphClientOptions;
 
-interface SendOptions {
-  body?: unknown;
-  signal?: AbortSignal;
-  idempotent?: boolean;
-}
-
-interface BatchItemResponse {
-  id: string;
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
 export class GraphDirectoryGateway implements DirectoryGateway {
   private readonly graph: GraphClient;
+  private readonly http: GraphHttp;
 
   constructor(options: GraphDirectoryGatewayOptions) {
     this.graph = createGraphClient(options);
+    this.http = new GraphHttp(this.graph);
   }
 
   stats(): GatewayStats {
@@ -146,12 +121,7 @@ export class GraphDirectoryGateway implements DirectoryGateway {
     const assignments = await this.listAll(
       `/roleManagement/directory/roleAssignments?$select=${ROLE_ASSIGNMENT_SELECT.join(',')}&$top=${MAX_PAGE_SIZE}`,
     );
-    return assignments.map((a) => ({
-      id: asString(a.id),
-      roleDefinitionId: asString(a.roleDefinitionId),
-      principalId: asString(a.principalId),
-      directoryScopeId: typeof a.directoryScopeId === 'string' ? a.directoryScopeId : '/',
-    }));
+    return assignments.map(toRoleAssignment);
   }
 
   /** directoryRoles and their members do not page (contract §2): no `$top`. */
@@ -197,12 +167,7 @@ export class GraphDirectoryGateway implements DirectoryGateway {
 
   async listSubscribedSkus(): Promise<SubscribedSkuRecord[]> {
     const skus = await this.listAll(`/subscribedSkus?$select=${SUBSCRIBED_SKU_SELECT.join(',')}`);
-    return skus.map((s) => ({
-      skuId: asString(s.skuId),
-      skuPartNumber: asString(s.skuPartNumber),
-      enabledUnits: asNumber(asRecord(s.prepaidUnits).enabled),
-      consumedUnits: asNumber(s.consumedUnits),
-    }));
+    return skus.map(toSubscribedSku);
   }
 
   /** The recycle bin needs a type cast (contract §5, X1). */
@@ -314,104 +279,25 @@ export class GraphDirectoryGateway implements DirectoryGateway {
     );
   }
 
-  /** One `$batch` of ≤ 20 GETs, retrying throttled or failed items with the longest item `Retry-After` (§1.5). */
+  /** One `$batch` of ≤ 20 GETs; throttled items are retried by `GraphHttp.batch` (§1.5); a 404 is `undefined`. */
   private async batchGet(paths: string[], signal?: AbortSignal): Promise<(Json | undefined)[]> {
-    const results = new Map<string, Json | undefined>();
-    let pending = paths.map((path, i) => ({ id: String(i + 1), path }));
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const body = await this.postJson('/$batch', { requests: pending.map((p) => ({ id: p.id, method: 'GET', url: p.path })) }, { signal, idempotent: true });
-      const responses = asArray(body.responses).map((r) => asRecord(r) as unknown as BatchItemResponse);
-      const retry: typeof pending = [];
-      let waitInMs = 0;
-      for (const item of pending) {
-        const response = responses.find((r) => String(r.id) === item.id);
-        if (!response) throw new GraphRequestError({ statusCode: 502, code: 'MissingBatchResponse', message: `The $batch answer had no response for request ${item.id}.` });
-        const headers = new Headers(response.headers ?? {});
-        if (response.status >= 200 && response.status < 300) {
-          results.set(item.id, asRecord(response.body));
-          continue;
-        }
-        if (response.status === 404) {
-          results.set(item.id, undefined);
-          continue;
-        }
-        const decision = retryDecision({ status: response.status, headers, idempotent: true, attempt });
-        if (response.status === 429) {
-          this.graph.stats.throttled++;
-          this.graph.limiter.onThrottled();
-        }
-        if (!decision.retry || attempt > this.graph.maxRetries) {
-          throw GraphRequestError.fromEnvelope(response.status, response.body, {
-            requestId: headers.get('request-id') ?? undefined,
-            clientRequestId: headers.get('client-request-id') ?? undefined,
-            retryAfterInMs: retryAfterInMs(headers),
-          });
-        }
-        retry.push(item);
-        waitInMs = Math.max(waitInMs, decision.waitInMs);
-      }
-      if (retry.length > 0) {
-        this.graph.stats.retries += retry.length;
-        await delay(waitInMs, signal);
-      }
-      pending = retry;
-    }
-    return paths.map((_, i) => results.get(String(i + 1)));
+    const responses = await this.http.batch(paths.map((url) => ({ method: 'GET', url, idempotent: true })), signal);
+    return responses.map((response) => {
+      if (response.status >= 200 && response.status < 300) return asRecord(response.body);
+      if (response.status === 404) return undefined;
+      throw errorFromBatchResponse(response);
+    });
   }
 
   // ------------------------------------------------------------------ HTTP
 
   private async listAll(path: string, signal?: AbortSignal): Promise<Json[]> {
-    const values: Json[] = [];
-    let next: string | undefined = path;
-    while (next !== undefined) {
-      const body = await this.getJson(next, { signal });
-      values.push(...asArray(body.value).map(asRecord));
-      const nextLink = body['@odata.nextLink'];
-      next = typeof nextLink === 'string' ? relativeGraphPath(nextLink, this.graph.baseUrl) : undefined;
-    }
-    return values;
+    return this.http.listAll(path, signal);
   }
 
   private async getJson(path: string, options: SendOptions = {}): Promise<Json> {
-    return this.send('GET', path, options);
+    return this.http.getJson(path, options);
   }
-
-  private async postJson(path: string, body: unknown, options: SendOptions = {}): Promise<Json> {
-    return this.send('POST', path, { ...options, body });
-  }
-
-  private async send(method: 'GET' | 'POST', path: string, options: SendOptions): Promise<Json> {
-    let request: GraphRequest = this.graph.client.api(path).responseType(ResponseType.RAW);
-    if (options.signal) request = request.option('signal', options.signal);
-    if (options.idempotent) request = request.middlewareOptions([new IdempotentRequestOption()]);
-    let response: Response;
-    try {
-      response = (method === 'GET' ? await request.get() : await request.post(options.body)) as Response;
-    } catch (error) {
-      throw classifyTransportError(unwrapClientError(error));
-    }
-    if (!response.ok) throw await errorFromResponse(response);
-    const text = await response.text();
-    return text === '' ? {} : asRecord(JSON.parse(text));
-  }
-}
-
-async function errorFromResponse(response: Response): Promise<GraphRequestError> {
-  const body: unknown = await response.json().catch(() => undefined);
-  return GraphRequestError.fromEnvelope(response.status, body, {
-    requestId: response.headers.get('request-id') ?? undefined,
-    clientRequestId: response.headers.get('client-request-id') ?? undefined,
-    retryAfterInMs: retryAfterInMs(response),
-  });
-}
-
-/** Errors with no response: cancellation and configuration pass through; anything else is a network failure. */
-function classifyTransportError(error: unknown): unknown {
-  if (isAbortError(error) || isConfigurationError(error) || isGraphRequestError(error)) return error;
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  return new GraphRequestError({ statusCode: 0, code: name === 'TypeError' ? 'NetworkError' : name, message: `No response from Graph: ${message}`, cause: error });
 }
 
 // ------------------------------------------------------------------ wire format → domain records
@@ -467,37 +353,4 @@ function toGroupDelta(item: Json): GroupDelta {
 
 function toLinkChange(link: Json): LinkChange {
   return { ...toLinkRef(link), removed: '@removed' in link };
-}
-
-function toLinkRef(link: Json): LinkRef {
-  return { id: asString(link.id), type: linkedObjectType(link['@odata.type']) };
-}
-
-const LINKED_TYPES: Record<string, LinkedObjectType> = {
-  '#microsoft.graph.user': 'user',
-  '#microsoft.graph.group': 'group',
-  '#microsoft.graph.device': 'device',
-  '#microsoft.graph.servicePrincipal': 'servicePrincipal',
-  '#microsoft.graph.orgContact': 'orgContact',
-  '#microsoft.graph.administrativeUnit': 'administrativeUnit',
-};
-
-function linkedObjectType(odataType: unknown): LinkedObjectType {
-  return typeof odataType === 'string' ? LINKED_TYPES[odataType] ?? 'other' : 'other';
-}
-
-function asRecord(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function asString(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-}
-
-function asNumber(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

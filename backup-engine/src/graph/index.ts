@@ -12,3 +12,14 @@ export type { GraphLogEntry, GraphLogger } from './policies/logging-policy';
 export { MAX_RETRY_AFTER_IN_MS, exponentialBackoffInMs, retryAfterInMs } from './policies/retry-after';
 export { DEFAULT_MAX_RETRIES, ThrottlingRetryPolicy, retryDecision } from './policies/throttling-retry-policy';
 export type { ThrottleListener, ThrottlingRetryPolicyOptions } from './policies/throttling-retry-policy';
+export {
+  GraphDirectoryWriter,
+  USER_NOT_WRITABLE,
+  GROUP_NOT_WRITABLE,
+  GROUP_CREATE_ONLY,
+  ADMINISTRATIVE_UNIT_NOT_WRITABLE,
+  writableAttributes,
+} from './graph-writer';
+export type { GraphDirectoryWriterOptions } from './graph-writer';
+export { GraphHttp, errorFromBatchResponse } from './graph-http';
+export type { BatchRequest, BatchResponse, HttpMethod } from './graph-http';

@@ -60,3 +60,28 @@ export const DELETED_ITEM_SELECT = {
 
 /** The largest page Graph serves for users, groups, members and deleted items (contract §2). */
 export const MAX_PAGE_SIZE = 999;
+
+/**
+ * A live user as the restore engine compares it with a snapshot (graph-writer.ts `getLiveObject`): the writable
+ * properties (profile, account, licensing) plus what identifies the user or collides on restore (`mail`,
+ * `proxyAddresses`, `onPremisesSyncEnabled`, `userType`, `createdDateTime`). No secrets, no sign-in data.
+ */
+export const USER_LIVE_SELECT = [
+  'id', 'accountEnabled', 'ageGroup', 'assignedLicenses', 'businessPhones', 'city', 'companyName', 'country',
+  'createdDateTime', 'deletedDateTime', 'department', 'displayName', 'employeeHireDate', 'employeeId', 'employeeOrgData',
+  'employeeType', 'faxNumber', 'givenName', 'jobTitle', 'mail', 'mailNickname', 'mobilePhone', 'officeLocation',
+  'onPremisesExtensionAttributes', 'onPremisesImmutableId', 'onPremisesSyncEnabled', 'otherMails', 'passwordPolicies',
+  'postalCode', 'preferredLanguage', 'proxyAddresses', 'showInAddressList', 'state', 'streetAddress', 'surname',
+  'usageLocation', 'userPrincipalName', 'userType',
+] as const;
+
+/** A live group for the restore engine: its writable properties, its kind (types, mail/security) and identity. */
+export const GROUP_LIVE_SELECT = [
+  'id', 'classification', 'createdDateTime', 'deletedDateTime', 'description', 'displayName', 'groupTypes',
+  'isAssignableToRole', 'mail', 'mailEnabled', 'mailNickname', 'membershipRule', 'membershipRuleProcessingState',
+  'onPremisesSyncEnabled', 'preferredDataLocation', 'preferredLanguage', 'proxyAddresses', 'securityEnabled', 'theme',
+  'visibility',
+] as const;
+
+/** An administrative unit: every property is writable or identifying. */
+export const ADMINISTRATIVE_UNIT_LIVE_SELECT = ADMINISTRATIVE_UNIT_SELECT;

@@ -524,6 +524,10 @@ function renameRefs(action: RestoreAction, idOf: Map<string, string>): RestoreAc
   return copy as unknown as RestoreAction;
 }
 
+export function finishPlan(body: Omit<RestorePlan, 'hash'>): RestorePlan {
+  return { ...body, hash: contentHash(body) };
+}
+
 export function planHashOf(plan: RestorePlan): string {
   const { hash: _hash, ...body } = plan;
   void _hash;
@@ -531,7 +535,7 @@ export function planHashOf(plan: RestorePlan): string {
 }
 
 function describeSource(desired: DesiredState): string {
-  return desired.source.kind === 'snapshot' ? `snapshot ${desired.source.snapshotId}` : `the state captured before restore ${desired.source.restoreId}`;
+  return desired.source.kind === 'snapshot' ? `snapshot ${desired.source.snapshotId}` : `the state before restore ${desired.source.restoreId}`;
 }
 
 function compareTargets(a: RestoreTarget, b: RestoreTarget): number {

@@ -39,7 +39,7 @@ export interface DesiredRole {
   assignments: { principalId: string; directoryScopeId: string }[];
 }
 
-export type PlanSource = { kind: 'snapshot'; snapshotId: string; at: string } | { kind: 'preRestore'; restoreId: string; at: string };
+export type PlanSource = { kind: 'snapshot'; snapshotId: string; at: string } | { kind: 'undo'; restoreId: string; at: string };
 
 export interface DesiredState {
   tenantId: string;
@@ -110,7 +110,10 @@ export type RestoreAction =
   | { type: 'addRoleAssignment'; roleDefinitionId: string; principal: ObjectRef; directoryScopeId: string }
   | { type: 'removeRoleAssignment'; roleDefinitionId: string; principal: ObjectRef; directoryScopeId: string }
   | { type: 'assignLicenses'; user: ObjectRef; add: string[] }
-  | { type: 'issueCredential'; user: ObjectRef; method: 'password' | 'temporaryAccessPass' };
+  | { type: 'issueCredential'; user: ObjectRef; method: 'password' | 'temporaryAccessPass' }
+  | { type: 'deleteObject'; kind: ObjectKind; object: ObjectRef }
+  | { type: 'removeManager'; user: ObjectRef; before: string }
+  | { type: 'removeLicenses'; user: ObjectRef; remove: string[] };
 
 export interface RestoreStep {
   /** `s001`, `s002`…: stable within a plan, the journal's key. */

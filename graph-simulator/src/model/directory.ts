@@ -88,6 +88,8 @@ export interface RoleDefinition {
   displayName: string;
   isBuiltIn: boolean;
   isEnabled: boolean;
+  /** unifiedRoleDefinition.isPrivileged (v1.0): the role can be used to gain privileges over the tenant. */
+  isPrivileged: boolean;
   resourceScopes: string[];
   templateId: string;
   version: string | null;

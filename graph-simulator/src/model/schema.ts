@@ -69,7 +69,7 @@ export const ADMINISTRATIVE_UNIT_READ_ONLY = new Set<string>(['id', 'deletedDate
 
 export const DIRECTORY_ROLE_PROPERTIES = ['id', 'deletedDateTime', 'description', 'displayName', 'roleTemplateId'] as const;
 export const ROLE_DEFINITION_PROPERTIES = [
-  'id', 'description', 'displayName', 'isBuiltIn', 'isEnabled', 'resourceScopes', 'templateId', 'version',
+  'id', 'description', 'displayName', 'isBuiltIn', 'isEnabled', 'isPrivileged', 'resourceScopes', 'templateId', 'version',
   'rolePermissions',
 ] as const;
 export const ROLE_ASSIGNMENT_PROPERTIES = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId'] as const;

@@ -163,6 +163,7 @@ export function roleDefinitionOf(builtIn: BuiltInRole): RoleDefinition {
     displayName: builtIn.displayName,
     isBuiltIn: true,
     isEnabled: true,
+    isPrivileged: builtIn.isPrivileged,
     resourceScopes: ['/'],
     templateId: builtIn.templateId,
     version: '1',

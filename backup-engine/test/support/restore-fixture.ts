@@ -1,0 +1,53 @@
+/**
+ * Backup, plan, approve and execute against a simulator tenant, through the real Graph adapters: what the restore
+ * scenario tests drive. Assertions read the simulator's directory (the tenant after the restore), not the plan.
+ */
+import { GraphDirectoryWriter } from '../../src/graph/graph-writer';
+import { DeliveredSecret, ExecuteContext, RestoreOutcome, decideRestore, executeRestore, requestRestore } from '../../src/restore/execute';
+import { PlanRequest, planFromSnapshot, replannerFor } from '../../src/restore/service';
+import { RestorePlan } from '../../src/restore/types';
+import { EngineFixture, startEngine } from './engine-fixture';
+
+export const REQUESTER = { objectId: '11111111-1111-4111-8111-111111111111', displayName: 'Helpdesk Hannah' };
+export const APPROVER = { objectId: '22222222-2222-4222-8222-222222222222', displayName: 'Security Sam' };
+export const SECOND_APPROVER = { objectId: '33333333-3333-4333-8333-333333333333', displayName: 'Security Sue' };
+
+export interface RestoreFixture extends EngineFixture {
+  writer: GraphDirectoryWriter;
+  secrets: DeliveredSecret[];
+  plan(request: PlanRequest): Promise<RestorePlan>;
+  /** Requests, approves (twice when privileged) and returns the restore id. */
+  approve(plan: RestorePlan): Promise<string>;
+  execute(restoreId: string, extra?: Partial<ExecuteContext>): Promise<RestoreOutcome>;
+  /** plan → approve → execute. */
+  restore(request: PlanRequest, extra?: Partial<ExecuteContext>): Promise<{ plan: RestorePlan; outcome: RestoreOutcome }>;
+}
+
+export async function startRestoreFixture(): Promise<RestoreFixture> {
+  const engine = await startEngine();
+  const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url, backoff: { baseDelayInMs: 5, maxDelayInMs: 50 } });
+  const secrets: DeliveredSecret[] = [];
+  const fixture: RestoreFixture = {
+    ...engine, writer, secrets,
+    plan: async (request) => (await planFromSnapshot(engine.store, engine.tenantId, writer, request)).plan,
+    approve: async (plan) => {
+      const restoreId = await requestRestore(engine.store, { plan, requester: REQUESTER, reason: 'test restore', ticket: 'INC-1', requiredApprovals: plan.sensitivity.privileged ? 2 : 1 });
+      await decideRestore(engine.store, engine.tenantId, restoreId, { ...APPROVER, decision: 'approve' });
+      if (plan.sensitivity.privileged) await decideRestore(engine.store, engine.tenantId, restoreId, { ...SECOND_APPROVER, decision: 'approve' });
+      return restoreId;
+    },
+    execute: async (restoreId, extra = {}) => {
+      const request = await engine.store.read<{ plan: RestorePlan } & { id: string; pk: string; tenantId: string; type: string }>('catalog', { pk: `${engine.tenantId}|restore|${restoreId}`, id: 'request' });
+      return executeRestore(restoreId, {
+        writer, store: engine.store, tenantId: engine.tenantId, replan: replannerFor(engine.store, engine.tenantId, writer, request!.document.plan),
+        deliverSecret: (s) => secrets.push(s), ...extra,
+      });
+    },
+    restore: async (request, extra) => {
+      const plan = await fixture.plan(request);
+      const restoreId = await fixture.approve(plan);
+      return { plan, outcome: await fixture.execute(restoreId, extra) };
+    },
+  };
+  return fixture;
+}
