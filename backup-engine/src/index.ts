@@ -24,3 +24,19 @@ export type * from './model/directory';
 export type { SnapshotDocument, BackupStats, ChangeCounts, EntryCounts } from './snapshot/documents';
 export type { EntryKind } from './snapshot/keys';
 export { entryKey, ENTRY_KINDS } from './snapshot/keys';
+export { planRestore, planHashOf, GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from './restore/plan';
+export { planFromSnapshot, replannerFor } from './restore/service';
+export type { PlanRequest } from './restore/service';
+export {
+  requestRestore, decideRestore, breakGlassApprove, executeRestore, NeedsReapprovalError, RestoreRefusedError, isNeedsReapprovalError, isRestoreRefusedError,
+  DEFAULT_APPROVAL_TTL_MS,
+} from './restore/execute';
+export type { DeliveredSecret, ExecuteContext, RequestInput, RestoreOutcome } from './restore/execute';
+export { planUndo, UndoUnavailableError } from './restore/undo';
+export { RestoreRecords } from './restore/records';
+export type { ApprovalDocument, AuditEventDocument, RestoreRequestDocument, RestoreResultDocument, RestoreStatus } from './restore/records';
+export { WritePacer } from './restore/write-pacer';
+export { GraphDirectoryWriter } from './graph/graph-writer';
+export type { DirectoryWriter } from './ports/directory-writer';
+export { DEFAULT_RESTORE_OPTIONS } from './restore/types';
+export type { RestorePlan, RestoreOptions, RestoreTarget, RestoreStep, PlanSkip, SkipReason } from './restore/types';

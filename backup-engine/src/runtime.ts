@@ -17,6 +17,7 @@
 import { DefaultAzureCredential, TokenCredential } from '@azure/identity';
 import { ConfigurationError } from './errors';
 import { GraphDirectoryGateway } from './graph';
+import { GraphDirectoryWriter } from './graph/graph-writer';
 import { GraphLogger } from './graph/policies/logging-policy';
 import { SnapshotStore } from './ports/snapshot-store';
 import { openCosmosStore } from './store/cosmos-store';
@@ -63,6 +64,8 @@ export function readEngineSettings(env: NodeJS.ProcessEnv = process.env): Engine
 
 export interface OpenedEngine {
   gateway: GraphDirectoryGateway;
+  /** The restore side: the same Graph origin and credential (docs/operations.md: a separate restore identity is possible). */
+  writer: GraphDirectoryWriter;
   store: SnapshotStore;
   /** Plain sentences about what was connected or started (for the operator, never secrets). */
   notes: string[];
@@ -72,21 +75,22 @@ export interface OpenedEngine {
 export async function openEngine(settings: EngineSettings, options: { logger?: GraphLogger; credential?: TokenCredential } = {}): Promise<OpenedEngine> {
   const credential = options.credential ?? (settings.graphNeedsCredential || (settings.cosmos.kind === 'azure' && !settings.cosmos.key) ? new DefaultAzureCredential() : undefined);
   const gateway = new GraphDirectoryGateway({ baseUrl: settings.graphBaseUrl, credential: settings.graphNeedsCredential ? credential : undefined, logger: options.logger });
+  const writer = new GraphDirectoryWriter({ baseUrl: settings.graphBaseUrl, credential: settings.graphNeedsCredential ? credential : undefined, logger: options.logger });
   const notes: string[] = [`Graph: ${settings.graphBaseUrl}${settings.graphNeedsCredential ? ' (Entra ID token)' : ' (local simulator, no token)'}`];
   if (settings.cosmos.kind === 'azure') {
     const store = await openCosmosStore({ endpoint: settings.cosmos.endpoint, key: settings.cosmos.key, credential: settings.cosmos.key ? undefined : credential, databaseName: settings.cosmos.databaseName });
     notes.push(`Cosmos DB: ${settings.cosmos.endpoint}, database ${settings.cosmos.databaseName}`);
-    return { gateway, store, notes, close: async () => store.dispose() };
+    return { gateway, writer, store, notes, close: async () => store.dispose() };
   }
   const endpoint = `http://127.0.0.1:${settings.cosmos.port}`;
   if (await isListening(endpoint)) {
     const store = await openCosmosStore({ endpoint, key: 'local', databaseName: settings.cosmos.databaseName });
     notes.push(`Cosmos DB: the local server already running at ${endpoint}`);
-    return { gateway, store, notes, close: async () => store.dispose() };
+    return { gateway, writer, store, notes, close: async () => store.dispose() };
   }
   const local: LocalCosmos = await startLocalCosmos({ port: 0, dataFile: settings.cosmos.dataFile, databaseName: settings.cosmos.databaseName });
   notes.push(`Cosmos DB: an in-process local server for this command; ${local.persistenceNote}`);
-  return { gateway, store: local.store, notes, close: () => local.close() };
+  return { gateway, writer, store: local.store, notes, close: () => local.close() };
 }
 
 async function isListening(endpoint: string): Promise<boolean> {
