@@ -372,6 +372,22 @@ export class SnapshotQueries {
     }));
   }
 
+  /**
+   * Snapshots in which every selected object existed: the restore points a multi-object restore can use, newest
+   * first (a snapshot missing any of them could not restore that one).
+   */
+  async commonRestorePoints(objects: { kind: EntryKind; id: string }[]): Promise<SnapshotRef[]> {
+    const snapshots = await this.listSnapshots();
+    const histories = await Promise.all(objects.map((o) => this.events(entryKey(o.kind, o.id))));
+    return snapshots
+      .filter((snapshot) => histories.every((events) => {
+        const current = events.filter((e) => e.snapshotId <= snapshot.id).at(-1);
+        return !!current && current.hash !== null;
+      }))
+      .map(ref)
+      .reverse();
+  }
+
   async directoryRoleAt(roleTemplateId: string, at?: string | Date): Promise<DirectoryRoleBody | undefined> {
     return this.bodyAt<DirectoryRoleBody>(entryKey('directoryRole', roleTemplateId), await this.resolveSnapshot(at));
   }

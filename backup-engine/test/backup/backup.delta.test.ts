@@ -116,3 +116,16 @@ describe('when an object changes between backups', () => {
     expect(log[0].memberOf.added.map((g) => g.id)).toEqual([changes.writable.id]);
   });
 });
+
+describe('when several objects are selected for one restore', () => {
+  it('then the restore points offered are the snapshots in which all of them existed', async () => {
+    const first = await fx.backup();
+    const changes = churn(fx);
+    const second = await fx.backup();
+    const queries = fx.queries();
+    const both = await queries.commonRestorePoints([{ kind: 'user', id: DEMO_BOB_ID }, { kind: 'user', id: changes.created.id }]);
+    expect(both.map((p) => p.snapshotId)).toEqual([second.snapshot.id]);
+    const bobAndDeleted = await queries.commonRestorePoints([{ kind: 'user', id: DEMO_BOB_ID }, { kind: 'user', id: changes.softDeleted.id }]);
+    expect(bobAndDeleted.map((p) => p.snapshotId)).toEqual([first.snapshot.id]);
+  });
+});
