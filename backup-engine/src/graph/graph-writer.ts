@@ -169,6 +169,50 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     return { id: asString(deleted.id) || id, kind, state: 'deleted', attributes: attributesOf(deleted) };
   }
 
+  async getLiveObjects(refs: { id: string; kinds: ObjectKind[] }[]): Promise<Map<string, LiveObject>> {
+    const found = new Map<string, LiveObject>();
+    const rounds = Math.max(0, ...refs.map((r) => r.kinds.length));
+    for (let k = 0; k < rounds; k++) {
+      const round = refs.filter((r) => !found.has(r.id) && r.kinds[k] !== undefined);
+      const responses = await this.http.batchAll(round.map((r) => ({
+        method: 'GET' as const, url: `${OBJECT_PATHS[r.kinds[k]]}/${key(r.id)}?$select=${LIVE_SELECTS[r.kinds[k]].join(',')}`, idempotent: true,
+      })));
+      round.forEach((r, i) => {
+        const response = responses[i];
+        if (response.status === 404) return;
+        if (response.status !== 200) throw errorFromBatchResponse(response);
+        const body = asRecord(response.body);
+        found.set(r.id, { id: asString(body.id) || r.id, kind: r.kinds[k], state: 'live', attributes: attributesOf(body) });
+      });
+    }
+    const missing = refs.filter((r) => !found.has(r.id));
+    const deleted = await this.http.batchAll(missing.map((r) => ({ method: 'GET' as const, url: `/directory/deletedItems/${key(r.id)}`, idempotent: true })));
+    missing.forEach((r, i) => {
+      const response = deleted[i];
+      if (response.status === 404) return;
+      if (response.status !== 200) throw errorFromBatchResponse(response);
+      const body = asRecord(response.body);
+      const kind = r.kinds.find((k) => ODATA_TYPES[k] === body['@odata.type']) ?? r.kinds[0];
+      found.set(r.id, { id: asString(body.id) || r.id, kind, state: 'deleted', attributes: attributesOf(body) });
+    });
+    return found;
+  }
+
+  async findUsersByPrincipalNames(userPrincipalNames: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(userPrincipalNames.map((u) => u.toLowerCase()))];
+    const responses = await this.http.batchAll(unique.map((upn) => ({
+      method: 'GET' as const, url: `/users?${filterParameter(`userPrincipalName eq ${odataString(upn)}`)}&$select=id,userPrincipalName`, idempotent: true,
+    })));
+    const holders = new Map<string, string>();
+    unique.forEach((upn, i) => {
+      const response = responses[i];
+      if (response.status !== 200) throw errorFromBatchResponse(response);
+      const [first] = asArray(asRecord(response.body).value).map(asRecord);
+      if (first) holders.set(upn, asString(first.id));
+    });
+    return holders;
+  }
+
   async getLinks(relation: 'members' | 'owners' | 'unitMembers', ownerId: string): Promise<LinkRef[]> {
     const path = relation === 'unitMembers'
       ? `/directory/administrativeUnits/${key(ownerId)}/members`

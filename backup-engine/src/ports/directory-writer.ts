@@ -59,6 +59,13 @@ export interface TemporaryAccessPass {
 export interface DirectoryWriter {
   // ------------------------------------------------------------ live reads
   getLiveObject(kind: ObjectKind, id: string): Promise<LiveObject | undefined>;
+  /**
+   * Many objects at once (`$batch`, 20 reads per request): each id is looked up as the first of its candidate kinds
+   * that exists live, else in the recycle bin. Ids found nowhere are absent from the result.
+   */
+  getLiveObjects(refs: { id: string; kinds: ObjectKind[] }[]): Promise<Map<string, LiveObject>>;
+  /** Which of these UPNs a live user holds (`$batch` of filtered reads): lower-cased UPN → user id. */
+  findUsersByPrincipalNames(userPrincipalNames: string[]): Promise<Map<string, string>>;
   getLinks(relation: 'members' | 'owners' | 'unitMembers', ownerId: string): Promise<LinkRef[]>;
   /** Direct group and administrative-unit memberships of a user or group. */
   getMemberOf(principalId: string): Promise<{ groups: string[]; administrativeUnits: string[] }>;

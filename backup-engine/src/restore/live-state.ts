@@ -4,7 +4,7 @@
  * restore would use, and the SKUs' free seats. Re-read just before execution to detect drift.
  */
 import { ObjectKind } from '../model/directory';
-import { DirectoryWriter, LiveObject } from '../ports/directory-writer';
+import { DirectoryWriter } from '../ports/directory-writer';
 import { runLimited } from '../snapshot/repository';
 import { DesiredState, LiveState, RestoreOptions, RestoreTarget } from './types';
 
@@ -27,14 +27,8 @@ export async function readLiveState(writer: DirectoryWriter, desired: DesiredSta
     for (const link of [...o.members, ...o.owners]) want(link.id, link.type === 'group' ? 'group' : 'user');
   }
   for (const role of desired.roles) role.assignments.forEach((a) => want(a.principalId, 'user', 'group'));
-  await runLimited([...kinds], READ_CONCURRENCY, async ([id, candidates]) => {
-    let found: LiveObject | undefined;
-    for (const kind of candidates) {
-      found = await writer.getLiveObject(kind, id);
-      if (found) break;
-    }
-    live.objects[id] = found ?? null;
-  });
+  const found = await writer.getLiveObjects([...kinds].map(([id, k]) => ({ id, kinds: k })));
+  for (const id of kinds.keys()) live.objects[id] = found.get(id) ?? null;
 
   const targetObjects = desired.objects.filter((o) => live.objects[o.id]?.state === 'live');
   await runLimited(targetObjects, READ_CONCURRENCY, async (o) => {
@@ -73,10 +67,7 @@ export async function readLiveState(writer: DirectoryWriter, desired: DesiredSta
     const [local, domain] = options.asNew.userPrincipalName.split('@');
     for (let n = 2; n <= 4; n++) upns.add(`${local}${n}@${domain}`);
   }
-  await runLimited([...upns], READ_CONCURRENCY, async (upn) => {
-    const holder = await writer.findUserByPrincipalName(upn);
-    if (holder) live.userPrincipalNames[upn.toLowerCase()] = holder.id;
-  });
+  for (const [upn, holder] of await writer.findUsersByPrincipalNames([...upns])) live.userPrincipalNames[upn] = holder;
   await runLimited([...nicknames], READ_CONCURRENCY, async (entry) => {
     const [kind, nickname] = [entry.slice(0, entry.indexOf(':')) as 'user' | 'group', entry.slice(entry.indexOf(':') + 1)];
     const holder = await writer.findByMailNickname(kind, nickname);

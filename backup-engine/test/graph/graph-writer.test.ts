@@ -33,6 +33,28 @@ describe('GraphDirectoryWriter over HTTP', () => {
   const memberAdds = (groupId: string, targets: string[]): LinkWrite[] =>
     targets.map((targetId) => ({ op: 'add', relation: 'members', ownerId: groupId, targetId }));
 
+  it('when many objects are read at once, then live, deleted and absent ones come back from a few $batch requests', async () => {
+    subject = await startWriter();
+    const { writer, simulator } = subject;
+    const d = simulator.directory;
+    const users = [...d.users()].slice(0, 30).map((u) => u.id);
+    const deleted = users[0];
+    d.deleteUser(deleted);
+    const groupId = writableSecurityGroup(simulator);
+    const absent = '00000000-0000-4000-8000-0000000000ab';
+    const before = simulator.stats().requests;
+
+    const found = await writer.getLiveObjects([...users.map((id) => ({ id, kinds: ['user' as const] })), { id: groupId, kinds: ['user', 'group'] }, { id: absent, kinds: ['user'] }]);
+
+    expect(found.get(deleted)?.state).toBe('deleted');
+    expect(found.get(users[1])).toMatchObject({ state: 'live', kind: 'user', attributes: { userPrincipalName: d.getUser(users[1])!.props.userPrincipalName } });
+    expect(found.get(groupId)).toMatchObject({ state: 'live', kind: 'group' });
+    expect(found.has(absent)).toBe(false);
+    expect(simulator.stats().requests - before).toBeLessThanOrEqual(2 + 1 + 1);
+    const holders = await writer.findUsersByPrincipalNames(['BOB@contoso.example', "o'neil@contoso.example"]);
+    expect([...holders]).toEqual([['bob@contoso.example', DEMO_BOB_ID]]);
+  });
+
   it('when 45 independent link writes are applied, then they go in exactly ceil(45/20) = 3 $batch requests', async () => {
     subject = await startWriter();
     const { writer, simulator } = subject;
