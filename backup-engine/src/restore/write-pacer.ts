@@ -1,38 +1,38 @@
 /**
  * Paces writes to Graph's write quota (graph-contract §1.2: 3,000 writes per 150 s per app and tenant) instead of
- * running into 429s: a token bucket that holds at most `burst` writes and refills at quota ÷ window. `take(n)`
- * waits until n tokens are available. The clock and the sleep are injectable for tests and benchmarks.
+ * running into 429s. The quota is a sliding window, so the pacer is one too: it remembers when each write was sent
+ * and lets a write go only while fewer than `writesPerWindow` were sent in the last `windowMs`. The default keeps
+ * 5 % of the quota free for the app's other work (and the service's own accounting). The clock and the sleep are
+ * injectable for tests and benchmarks.
  */
 export interface WritePacerOptions {
   writesPerWindow?: number;
   windowMs?: number;
-  burst?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
+export const GRAPH_WRITE_QUOTA = { writes: 3000, windowMs: 150_000 } as const;
+
 export class WritePacer {
-  readonly ratePerMs: number;
-  readonly burst: number;
-  private tokens: number;
-  private last: number;
+  readonly writesPerWindow: number;
+  readonly windowMs: number;
+  /** Send times of the writes still inside the window, oldest first (one entry per write). */
+  private sent: number[] = [];
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private queue: Promise<void> = Promise.resolve();
   waitedMs = 0;
 
   constructor(options: WritePacerOptions = {}) {
-    const writes = options.writesPerWindow ?? 3000;
-    const windowMs = options.windowMs ?? 150_000;
-    if (!(writes > 0) || !(windowMs > 0)) throw new RangeError('the write quota needs positive writes and window');
-    this.ratePerMs = writes / windowMs;
-    this.burst = Math.max(1, options.burst ?? Math.min(writes, 200));
-    this.tokens = this.burst;
+    this.writesPerWindow = options.writesPerWindow ?? Math.floor(GRAPH_WRITE_QUOTA.writes * 0.95);
+    this.windowMs = options.windowMs ?? GRAPH_WRITE_QUOTA.windowMs;
+    if (!(this.writesPerWindow >= 1) || !(this.windowMs > 0)) throw new RangeError('the write quota needs positive writes and window');
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.last = this.now();
   }
 
+  /** Resolves when `count` more writes fit in the window; calls are served in order. */
   take(count: number): Promise<void> {
     const turn = this.queue.then(() => this.acquire(count));
     this.queue = turn.catch(() => undefined);
@@ -42,22 +42,18 @@ export class WritePacer {
   private async acquire(count: number): Promise<void> {
     let remaining = count;
     while (remaining > 0) {
-      this.refill();
-      const portion = Math.min(remaining, this.burst);
-      if (this.tokens >= portion) {
-        this.tokens -= portion;
+      const now = this.now();
+      while (this.sent.length && this.sent[0] <= now - this.windowMs) this.sent.shift();
+      const room = this.writesPerWindow - this.sent.length;
+      if (room > 0) {
+        const portion = Math.min(room, remaining);
+        for (let i = 0; i < portion; i++) this.sent.push(now);
         remaining -= portion;
         continue;
       }
-      const waitMs = Math.ceil((portion - this.tokens) / this.ratePerMs);
+      const waitMs = this.sent[0] + this.windowMs - now;
       this.waitedMs += waitMs;
       await this.sleep(waitMs);
     }
-  }
-
-  private refill(): void {
-    const now = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + (now - this.last) * this.ratePerMs);
-    this.last = now;
   }
 }

@@ -142,15 +142,21 @@ describe('when the executor is killed at a random step, 20 times', () => {
 });
 
 describe('when writes would exceed the write quota', () => {
-  it('then the pacer waits instead of failing, for exactly the time the quota needs', async () => {
+  it('then the pacer lets a full window through at once, then waits exactly until the oldest writes leave the window', async () => {
     let now = 0;
     const sleeps: number[] = [];
-    const pacer = new WritePacer({ writesPerWindow: 3000, windowMs: 150_000, burst: 20, now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } });
-    await pacer.take(20);
+    const pacer = new WritePacer({ writesPerWindow: 3000, windowMs: 150_000, now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } });
+    await pacer.take(2000);
+    now = 10_000;
+    await pacer.take(1000);
     expect(sleeps).toEqual([]);
-    await pacer.take(40);
-    expect(now).toBe(2000);
-    expect(pacer.waitedMs).toBe(2000);
+    await pacer.take(1500);
+    expect(sleeps).toEqual([140_000]);
+    expect(now).toBe(150_000);
+    await pacer.take(600);
+    expect(sleeps).toEqual([140_000, 10_000]);
+    expect(pacer.waitedMs).toBe(150_000);
+    expect(new WritePacer().writesPerWindow).toBe(2850);
     expect(() => new WritePacer({ writesPerWindow: 0 })).toThrow(/positive/);
   });
 });
