@@ -113,5 +113,6 @@ export function groupFacts(body: Record<string, unknown>): GroupFacts {
     flavor,
     dynamic: groupTypes.includes('DynamicMembership'),
     isAssignableToRole: body.isAssignableToRole === true,
+    synced: body.onPremisesSyncEnabled === true,
   };
 }

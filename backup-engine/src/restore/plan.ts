@@ -313,7 +313,9 @@ function planLinks(b: PlanBuilder, object: DesiredObject): void {
     }
   }
   if (object.kind === 'user') {
-    if (b.options.withManager && object.managerId) {
+    if (b.options.withManager && object.managerId && object.attributes.onPremisesSyncEnabled === true) {
+      b.skip('syncedFromOnPremises', object.id, `${name}'s manager is set in on-premises Active Directory (the user is synced from there)`, { relatedId: object.managerId });
+    } else if (b.options.withManager && object.managerId) {
       const current = liveNow && !recreated ? (b.live.managers[object.id] ?? null) : null;
       if (current !== object.managerId) {
         const manager = b.resolve(object.managerId);
@@ -331,6 +333,10 @@ function planLinks(b: PlanBuilder, object: DesiredObject): void {
         const report = b.live.objects[reportId];
         if (report?.state !== 'live' || b.refs.has(reportId)) continue;
         if ((b.live.managers[reportId] ?? null) !== null) continue;
+        if (report.attributes.onPremisesSyncEnabled === true) {
+          b.skip('syncedFromOnPremises', object.id, `${b.name(reportId)} reported to ${name}, but is synced from on-premises: set the manager there`, { relatedId: reportId });
+          continue;
+        }
         b.step(`manager:${reportId}`, 1, { type: 'setManager', user: { id: reportId }, manager: self.ref, before: null },
           `Point ${b.name(reportId)}'s manager at the recreated ${name}`, [self.madeBy]);
       }
@@ -370,6 +376,10 @@ function planGroupSets(b: PlanBuilder, group: DesiredObject, self: { ref: Object
   const facts = b.desired.groups[group.id];
   const name = b.name(group.id);
   const mailOnly = facts && (facts.flavor === 'distribution' || facts.flavor === 'mailEnabledSecurity');
+  if (facts?.synced) {
+    if (b.options.withMemberships || b.options.withOwnerships) b.skip('syncedFromOnPremises', group.id, `${name}'s members and owners are managed in on-premises Active Directory (the group is synced from there)`);
+    return;
+  }
   if (b.options.withMemberships) {
     if (mailOnly) {
       b.skip(facts.flavor === 'distribution' ? 'distributionList' : 'mailEnabledSecurityGroup', group.id, `${name}'s members cannot be written through Graph (${facts.flavor === 'distribution' ? 'distribution list' : 'mail-enabled security group'}): manage them in Exchange`);
@@ -430,6 +440,10 @@ function groupWritable(b: PlanBuilder, groupId: string, objectId: string, what: 
   }
   if (facts?.flavor === 'mailEnabledSecurity') {
     b.skip('mailEnabledSecurityGroup', objectId, `${what} the mail-enabled security group ${groupName} cannot be written through Graph: manage it in Exchange`, { relatedId: groupId });
+    return false;
+  }
+  if (facts?.synced) {
+    b.skip('syncedFromOnPremises', objectId, `${what} ${groupName} is managed in on-premises Active Directory (the group is synced from there)`, { relatedId: groupId });
     return false;
   }
   if (facts?.dynamic && !ownership) {

@@ -13,6 +13,8 @@ export interface GroupFacts {
   flavor: GroupFlavor;
   dynamic: boolean;
   isAssignableToRole: boolean;
+  /** Synced from on-premises Active Directory: its members are mastered there. */
+  synced: boolean;
 }
 
 /** One object as it should end up (from a snapshot, or from the state captured just before a restore, for undo). */

@@ -34,11 +34,11 @@ function desiredState(objects: DesiredObject[], extra: Partial<DesiredState> = {
     tenantId: 't', source: { kind: 'snapshot', snapshotId: '20261120T080000000Z-abcdef', at: '2026-11-20T08:00:00Z' },
     objects, roles: [],
     groups: {
-      [ids.sales]: { displayName: 'Sales', flavor: 'security', dynamic: false, isAssignableToRole: false },
-      [ids.dl]: { displayName: 'All Staff DL', flavor: 'distribution', dynamic: false, isAssignableToRole: false },
-      [ids.dynamic]: { displayName: 'Dynamic Sales', flavor: 'security', dynamic: true, isAssignableToRole: false },
-      [ids.gone]: { displayName: 'Old Project', flavor: 'unified', dynamic: false, isAssignableToRole: false },
-      [ids.admins]: { displayName: 'Tier0 Admins', flavor: 'security', dynamic: false, isAssignableToRole: true },
+      [ids.sales]: { displayName: 'Sales', flavor: 'security', dynamic: false, isAssignableToRole: false, synced: false },
+      [ids.dl]: { displayName: 'All Staff DL', flavor: 'distribution', dynamic: false, isAssignableToRole: false, synced: false },
+      [ids.dynamic]: { displayName: 'Dynamic Sales', flavor: 'security', dynamic: true, isAssignableToRole: false, synced: false },
+      [ids.gone]: { displayName: 'Old Project', flavor: 'unified', dynamic: false, isAssignableToRole: false, synced: false },
+      [ids.admins]: { displayName: 'Tier0 Admins', flavor: 'security', dynamic: false, isAssignableToRole: true, synced: false },
     },
     names: { [ids.sally]: 'Sally', [ids.michael]: 'Michael', [ids.phil]: 'Phil', [ids.steve]: 'Steve', [ids.cindy]: 'Cindy', [ids.bob]: 'Bob Kelly', [ids.boss]: 'Boss', [ids.report]: 'Report' },
     roleFacts: { [ids.ga]: { displayName: 'Global Administrator', templateId: ids.ga, isPrivileged: true }, [ids.helpdesk]: { displayName: 'Helpdesk Administrator', templateId: ids.helpdesk, isPrivileged: true } },
@@ -173,5 +173,17 @@ describe('when a group is restored in overwrite mode', () => {
     const plan = planRestore([{ kind: 'group', id: ids.sales }], desiredState([sales]), live, options());
     expect(plan.steps.map((s) => s.description)).toEqual(['Add Michael to Sales', 'Remove Steve from Sales (added after the backup)']);
     expect(plan.skips.map((s) => s.reason).sort()).toEqual(['groupWouldHaveNoOwner', 'linkedObjectMissing']);
+  });
+});
+
+describe('when links touch objects synced from on-premises', () => {
+  it('then memberships of a synced group and a synced report\'s manager are skipped with the reason', () => {
+    const synced = 'bbbbbbbb-0000-4000-8000-0000000000aa';
+    const bob = user(ids.bob, 'Bob', { memberOf: [synced], directReports: [ids.report] });
+    const desired = desiredState([bob], { groups: { [synced]: { displayName: 'HR (AD)', flavor: 'security', dynamic: false, isAssignableToRole: false, synced: true } } });
+    const live = liveState({ [ids.bob]: null, [synced]: { id: synced, kind: 'group', state: 'live', attributes: {} }, [ids.report]: { id: ids.report, kind: 'user', state: 'live', attributes: { onPremisesSyncEnabled: true } } }, { managers: { [ids.report]: null } });
+    const plan = planRestore([{ kind: 'user', id: ids.bob }], desired, live, options());
+    expect(plan.steps.map((s) => s.action.type)).toEqual(['createUser', 'issueCredential']);
+    expect(plan.skips.map((s) => [s.reason, s.relatedId])).toEqual(expect.arrayContaining([['syncedFromOnPremises', synced], ['syncedFromOnPremises', ids.report]]));
   });
 });
