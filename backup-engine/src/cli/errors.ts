@@ -19,6 +19,10 @@ export const ExitCode = {
   notFound: 4,
   /** `rewind check` found problems, or another backup / prune holds the tenant's lease. */
   problems: 5,
+  /** `rewind restore` finished, but not everything was restored: skips, failed or blocked steps. */
+  incomplete: 6,
+  /** `rewind restore`: the tenant changed since the plan was made; plan again (and get it approved). */
+  needsReapproval: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -65,7 +69,7 @@ export function isNotFoundError(e: unknown): e is NotFoundError {
 
 export interface ClassifiedError {
   exitCode: ExitCode;
-  /** Machine-readable: usage, configuration, ambiguous, notFound, leaseHeld, graphUnreachable, graph, unexpected. */
+  /** Machine-readable: usage, configuration, ambiguous, notFound, refused, leaseHeld, graphUnreachable, graph, unexpected. */
   code: string;
   message: string;
   /** One more line: what to do next. */
@@ -84,6 +88,8 @@ export function classifyError(e: unknown, context: { graphBaseUrl?: string } = {
   if (isAmbiguousNameError(e)) return { exitCode: ExitCode.ambiguous, code: 'ambiguous', message, hint: 'use the id of the one you mean', unexpected: false };
   if (isNotFoundError(e)) return { exitCode: ExitCode.notFound, code: 'notFound', message, hint: e.hint, unexpected: false };
   if (hasName(e, 'SnapshotNotFoundError')) return { exitCode: ExitCode.notFound, code: 'notFound', message, hint: 'list snapshots with `rewind snapshots`', unexpected: false };
+  if (hasName(e, 'RestoreRefusedError')) return { exitCode: ExitCode.failure, code: 'refused', message, hint: 'see the restore\'s state with `rewind audit <restoreId>`', unexpected: false };
+  if (hasName(e, 'UndoUnavailableError')) return { exitCode: ExitCode.notFound, code: 'notFound', message, hint: 'list restores with `rewind audit`', unexpected: false };
   if (isLeaseHeldError(e)) return { exitCode: ExitCode.problems, code: 'leaseHeld', message, unexpected: false };
   if (hasName(e, 'LocalDataFileError')) return { exitCode: ExitCode.failure, code: 'localDataFile', message, unexpected: false };
   if (isGraphRequestError(e) && e.statusCode === 0) {

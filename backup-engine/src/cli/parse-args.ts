@@ -5,6 +5,7 @@
  * Grammar: `rewind <command> [positionals] [--option value | --option=value | --flag]`; `--` ends the options;
  * words after a name are joined (`rewind show user Bob Kelly` = `rewind show user "Bob Kelly"`).
  */
+import type { RestoreOptions } from '../restore/types';
 import type { RetentionPolicy } from '../retention/retention';
 import { DEFAULT_RETENTION } from '../retention/retention';
 import { UsageError } from './errors';
@@ -31,7 +32,33 @@ export type ParsedCommand =
   | { command: 'diffTenant'; from?: string; to?: string }
   | { command: 'deleted'; since: Date; sinceText: string }
   | { command: 'check' }
-  | { command: 'prune'; dryRun: boolean; policy: RetentionPolicy };
+  | { command: 'prune'; dryRun: boolean; policy: RetentionPolicy }
+  | ({ command: 'planRestore'; target: { kind: RestoreKindArgument; name: string } | 'all'; at?: string; restoreOptions: Partial<RestoreOptions> } & RequestArguments)
+  | { command: 'restore'; restoreId: string; reason: string; operator?: string; showSecret: boolean }
+  | ({ command: 'undo'; restoreId: string } & RequestArguments)
+  | { command: 'audit'; restoreId?: string };
+
+export type RestoreKindArgument = 'user' | 'group' | 'role';
+
+/** Who asks for a restore and why: stored with the request and shown on the approval card. */
+export interface RequestArguments {
+  reason: string;
+  ticket?: string;
+  /** An object id or a UPN (looked up in the store); default: the operator. */
+  requester?: string;
+  /** Who runs the CLI; default: the OS user. */
+  operator?: string;
+}
+
+/** `--with` / `--without` words → the restore option they switch. */
+export const RESTORE_PARTS = {
+  object: 'withObject', memberships: 'withMemberships', ownerships: 'withOwnerships', roles: 'withRoleAssignments', manager: 'withManager', licenses: 'withLicenses',
+} as const satisfies Record<string, keyof RestoreOptions>;
+export type RestorePart = keyof typeof RESTORE_PARTS;
+const RESTORE_PART_NAMES = Object.keys(RESTORE_PARTS) as RestorePart[];
+
+/** Restore ids as `requestRestore` makes them: `r-20261125-120000-1a2b3c`. */
+const RESTORE_ID = /^r-\d{8}-\d{6}-[0-9a-f]{6}$/i;
 
 export type ParsedArguments = ParsedCommand & { global: GlobalOptions };
 
@@ -91,6 +118,63 @@ export const COMMANDS = {
       'keep-daily': { type: 'string', value: 'N', help: `keep the last snapshot of each day for N days (default ${DEFAULT_RETENTION.keepDailyForDays})` },
       'keep-monthly': { type: 'string', value: 'N', help: `keep the last snapshot of each month for N months (default ${DEFAULT_RETENTION.keepMonthlyForMonths}); 0 keeps none` },
     },
+  },
+  plan: {
+    summary: 'plan a restore from a snapshot and store it as a restore request awaiting approval',
+    usage: 'rewind plan restore <user|group|role> <name> --reason "…" [--at <time|snapshot>] [--with <parts>] [--without <parts>]\n'
+      + '      [--additive] [--as-new <upn>] [--credential password|tap] [--ticket <id>] [--requester <objectId|upn>]\n'
+      + '  rewind plan restore all --reason "…" [--at <time|snapshot>] [--with <parts>] [--without <parts>] [--additive]',
+    details: [
+      `<parts>: a comma-separated list of ${RESTORE_PART_NAMES.join(', ')}. --with restores only those; --without all but those (default: all).`,
+      '`all` plans every user and group of the snapshot. --reason is required: it is stored with the request and shown to approvers.',
+      'Nothing is written to the tenant: the plan waits for approval in Teams (or `rewind restore --plan <id> --break-glass` in an outage).',
+    ],
+    options: {
+      at: { type: 'string', value: 'time|snapshot', help: `${AT_HELP} (default: the latest snapshot)` },
+      with: { type: 'string', value: 'parts', help: 'restore only these parts' },
+      without: { type: 'string', value: 'parts', help: 'restore everything but these parts' },
+      additive: { type: 'boolean', help: 'only add missing links to a restored group or role; never remove links added since (default: overwrite)' },
+      'as-new': { type: 'string', value: 'upn', help: 'restore a user as a new copy under this UPN' },
+      credential: { type: 'string', value: 'password|tap', help: 'how a recreated user signs in: a password to change at first sign-in (default), or a Temporary Access Pass' },
+      reason: { type: 'string', value: 'text', help: 'why (required)' },
+      ticket: { type: 'string', value: 'id', help: 'a ticket or incident reference' },
+      requester: { type: 'string', value: 'objectId|upn', help: 'who asked for the restore (default: the operator)' },
+      operator: { type: 'string', value: 'name', help: 'who runs this command (default: the OS user)' },
+    },
+  },
+  restore: {
+    summary: 'run a planned restore without Teams approval (break-glass, for outages), recorded as break-glass',
+    usage: 'rewind restore --plan <restoreId> --break-glass --reason "…" [--operator <name>] [--show-secret]',
+    details: [
+      'Approvals happen in Teams; --break-glass is for when Teams cannot be used. It is recorded in the audit trail with the operator and the reason.',
+      'A plan that was already started (an interrupted run) is resumed from its journal.',
+      'The credential of a recreated user is printed once, to stdout, in a marked block; it is stored and logged nowhere.',
+      'With --json it is left out of the document (and lost: reset the password in Entra ID) unless --show-secret is given.',
+      'Exit codes: 0 complete, 6 incomplete (skips, failed or blocked steps), 1 failed, 7 the tenant changed since the plan: plan again.',
+    ],
+    options: {
+      plan: { type: 'string', value: 'restoreId', help: 'the restore id `rewind plan restore` printed' },
+      'break-glass': { type: 'boolean', help: 'approve it yourself, now (required)' },
+      reason: { type: 'string', value: 'text', help: 'why Teams approval cannot be used (required)' },
+      operator: { type: 'string', value: 'name', help: 'who runs it (default: the OS user)' },
+      'show-secret': { type: 'boolean', help: 'with --json: include a recreated user\'s credential in the document' },
+    },
+  },
+  undo: {
+    summary: 'plan the undo of a restore that ran (needs approval, or break-glass, like any plan)',
+    usage: 'rewind undo <restoreId> [--reason "…"] [--ticket <id>] [--requester <objectId|upn>]',
+    details: ['The reason defaults to "undo of <restoreId>". Run it like any plan: approve in Teams, or `rewind restore --plan <undo id> --break-glass`.'],
+    options: {
+      reason: { type: 'string', value: 'text', help: 'why (default: "undo of <restoreId>")' },
+      ticket: { type: 'string', value: 'id', help: 'a ticket or incident reference' },
+      requester: { type: 'string', value: 'objectId|upn', help: 'who asked for the undo (default: the operator)' },
+      operator: { type: 'string', value: 'name', help: 'who runs this command (default: the OS user)' },
+    },
+  },
+  audit: {
+    summary: 'the restore audit trail; with a restore id: its request, approval, journal and events',
+    usage: 'rewind audit [<restoreId>]',
+    options: {},
   },
   help: { summary: 'this help, or help for one command', usage: 'rewind help [command]', options: {} },
 } satisfies Record<string, CommandSpec>;
@@ -203,6 +287,31 @@ export function parseArguments(argv: readonly string[], now: Date = new Date()):
       const sinceText = str('since') ?? '7d';
       return { command, since: parseSince(sinceText, now), sinceText, global };
     }
+    case 'plan':
+      return parsePlan(positionals, values, global);
+    case 'restore': {
+      noMore(positionals, command);
+      const restoreId = str('plan');
+      if (restoreId === undefined) throw new UsageError('`rewind restore` needs --plan <restoreId> (from `rewind plan restore`)', command);
+      if (values['break-glass'] !== true) {
+        throw new UsageError('restores are approved in Teams; `rewind restore` runs a plan without that approval only with --break-glass --reason "…", for when Teams cannot be used (an outage)', command);
+      }
+      const reason = str('reason');
+      if (reason === undefined) throw new UsageError('--break-glass needs --reason "…": why Teams approval cannot be used', command);
+      return { command, restoreId: parseRestoreId(restoreId, command), reason, operator: str('operator'), showSecret: values['show-secret'] === true, global };
+    }
+    case 'undo': {
+      const [id, ...extra] = positionals;
+      noMore(extra, command);
+      if (id === undefined) throw new UsageError('`rewind undo` needs the restore id to undo (see `rewind audit`)', command);
+      const restoreId = parseRestoreId(id, command);
+      return { command, restoreId, ...requestArguments(values, command, `undo of ${restoreId}`), global };
+    }
+    case 'audit': {
+      const [id, ...extra] = positionals;
+      noMore(extra, command);
+      return { command, restoreId: id === undefined ? undefined : parseRestoreId(id, command), global };
+    }
     case 'prune': {
       noMore(positionals, command);
       const daily = str('keep-daily');
@@ -216,6 +325,81 @@ export function parseArguments(argv: readonly string[], now: Date = new Date()):
       };
     }
   }
+}
+
+function parsePlan(positionals: string[], values: Record<string, string | boolean>, global: GlobalOptions): ParsedArguments {
+  const command = 'plan';
+  const [what, kindText, ...nameWords] = positionals;
+  if (what !== 'restore') throw new UsageError(`\`rewind plan\` plans a restore: \`rewind plan restore <user|group|role> <name>\` or \`rewind plan restore all\`${what === undefined ? '' : ` (got "${what}")`}`, command);
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  let target: { kind: RestoreKindArgument; name: string } | 'all';
+  if (kindText === 'all') {
+    noMore(nameWords, command);
+    target = 'all';
+  } else {
+    if (kindText === undefined) throw new UsageError('`rewind plan restore` needs a kind (user, group or role) and a name, or `all`', command);
+    const kind = parseKind(kindText, command);
+    if (kind === 'unit') throw new UsageError('administrative units cannot be restored yet: use user, group or role (or `all`)', command);
+    const name = nameWords.join(' ').trim();
+    if (!name) throw new UsageError(`\`rewind plan restore ${kind}\` needs a name: an id, a UPN, a mail, or the start of a name`, command);
+    target = { kind, name };
+  }
+  const restoreOptions: Partial<RestoreOptions> = {};
+  const withText = str('with');
+  const withoutText = str('without');
+  if (withText !== undefined && withoutText !== undefined) throw new UsageError('use --with or --without, not both', command);
+  if (withText !== undefined) {
+    const parts = parseParts(withText, '--with', command);
+    for (const part of RESTORE_PART_NAMES) restoreOptions[RESTORE_PARTS[part]] = parts.includes(part);
+  }
+  if (withoutText !== undefined) {
+    const parts = parseParts(withoutText, '--without', command);
+    for (const part of parts) restoreOptions[RESTORE_PARTS[part]] = false;
+    if (RESTORE_PART_NAMES.every((p) => parts.includes(p))) throw new UsageError('--without leaves nothing to restore', command);
+  }
+  if (values.additive === true) restoreOptions.linkMode = 'additive';
+  const credential = str('credential');
+  if (credential !== undefined) {
+    const normalized = credential.trim().toLowerCase();
+    if (normalized === 'password') restoreOptions.credential = 'password';
+    else if (normalized === 'tap' || normalized === 'temporaryaccesspass') restoreOptions.credential = 'temporaryAccessPass';
+    else throw new UsageError(`--credential "${credential}" is not a credential: use password or tap (a Temporary Access Pass)`, command);
+  }
+  const asNew = str('as-new');
+  if (asNew !== undefined) {
+    if (target === 'all' || target.kind !== 'user') throw new UsageError('--as-new restores a copy of one user: use it with `rewind plan restore user <name>`', command);
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(asNew.trim())) throw new UsageError(`--as-new "${asNew}" is not a UPN (name@domain)`, command);
+    restoreOptions.asNew = { userPrincipalName: asNew.trim() };
+  }
+  const at = str('at');
+  return {
+    command: 'planRestore', target, at: at === undefined ? undefined : parseSnapshotSelector(at, '--at', command), restoreOptions,
+    ...requestArguments(values, command), global,
+  };
+}
+
+function parseParts(value: string, option: string, command: string): RestorePart[] {
+  const words = value.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  if (!words.length) throw new UsageError(`${option} needs a list of ${RESTORE_PART_NAMES.join(', ')}`, command);
+  for (const word of words) {
+    if (!(RESTORE_PART_NAMES as string[]).includes(word)) throw new UsageError(`${option}: unknown part "${word}"${closest(word, RESTORE_PART_NAMES)}; use ${RESTORE_PART_NAMES.join(', ')}`, command);
+  }
+  return [...new Set(words)] as RestorePart[];
+}
+
+function requestArguments(values: Record<string, string | boolean>, command: string, defaultReason?: string): RequestArguments {
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string).trim() : undefined);
+  const reason = str('reason') ?? defaultReason;
+  if (reason === undefined) throw new UsageError(`\`rewind ${command}\` needs --reason "…": why the restore is needed (stored with the request and shown to approvers)`, command);
+  const requester = str('requester');
+  if (requester !== undefined && !GUID.test(requester) && !requester.includes('@')) throw new UsageError(`--requester "${requester}" is neither an object id nor a UPN`, command);
+  return { reason, ticket: str('ticket'), requester, operator: str('operator') };
+}
+
+export function parseRestoreId(value: string, command?: string): string {
+  const text = value.trim();
+  if (RESTORE_ID.test(text)) return text.toLowerCase();
+  throw new UsageError(`"${value}" is not a restore id (r-20261125-120000-1a2b3c; see \`rewind audit\`)`, command);
 }
 
 export function parseKind(value: string, command?: string): KindArgument {

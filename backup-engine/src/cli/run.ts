@@ -66,11 +66,11 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     if (parsed.global.debug) for (const note of opened.notes ?? []) output.stderr(`debug: ${note}\n`);
     const tenant = await resolveTenant({
       gateway: opened.engine.gateway, store: opened.engine.store, explicit: parsed.global.tenant,
-      readOnly: parsed.command !== 'backup', timeoutInMs: deps.tenantTimeoutInMs ?? DEFAULT_TENANT_TIMEOUT_IN_MS, graphBaseUrl: opened.graphBaseUrl,
+      readOnly: !WRITING_COMMANDS.has(parsed.command), timeoutInMs: deps.tenantTimeoutInMs ?? DEFAULT_TENANT_TIMEOUT_IN_MS, graphBaseUrl: opened.graphBaseUrl,
     });
     if (tenant.note) output.stderr(`note: ${tenant.note}\n`);
     const queries = new SnapshotQueries(opened.engine.store, tenant.tenantId);
-    exitCode = await dispatch(parsed, { engine: opened.engine, queries, output, now });
+    exitCode = await dispatch(parsed, { engine: opened.engine, queries, output, now, tenantId: tenant.tenantId });
   } catch (error) {
     exitCode = reportError(error, output, flags);
   } finally {
@@ -87,6 +87,9 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
   return exitCode;
 }
 
+/** Commands that write (the store or the tenant) work only on the configured Graph's tenant, never offline. */
+const WRITING_COMMANDS = new Set<ParsedArguments['command']>(['backup', 'planRestore', 'restore', 'undo']);
+
 type Shared = Omit<CommandContext<never>, 'options'>;
 
 async function dispatch(parsed: ParsedArguments, shared: Shared): Promise<number> {
@@ -101,6 +104,11 @@ async function dispatch(parsed: ParsedArguments, shared: Shared): Promise<number
     case 'deleted': return deletedCommand({ ...shared, options: parsed });
     case 'check': return checkCommand({ ...shared, options: parsed });
     case 'prune': return pruneCommand({ ...shared, options: parsed });
+    // The restore commands load the restore engine only when used (it adds to every command's start-up otherwise).
+    case 'planRestore': return (await import('./commands/restore')).planRestoreCommand({ ...shared, options: parsed });
+    case 'restore': return (await import('./commands/restore')).restoreCommand({ ...shared, options: parsed });
+    case 'undo': return (await import('./commands/restore')).undoCommand({ ...shared, options: parsed });
+    case 'audit': return (await import('./commands/audit')).auditCommand({ ...shared, options: parsed });
     case 'help': return helpCommand(shared.output, { topic: parsed.topic, json: parsed.global.json });
   }
 }

@@ -5,11 +5,13 @@ import { COMMANDS, CommandName, GLOBAL_OPTIONS } from '../parse-args';
 
 export const EXIT_CODE_HELP: [number, string][] = [
   [ExitCode.ok, 'success'],
-  [ExitCode.failure, 'unexpected failure, or Graph / Cosmos DB could not be reached'],
+  [ExitCode.failure, 'unexpected failure, Graph / Cosmos DB could not be reached, or a restore failed or was refused'],
   [ExitCode.usage, 'usage or configuration error: unknown command or option, missing or malformed argument, bad setting'],
   [ExitCode.ambiguous, 'the name matches several objects: use the id'],
-  [ExitCode.notFound, 'no object, snapshot or version matches'],
+  [ExitCode.notFound, 'no object, snapshot, version or restore matches'],
   [ExitCode.problems, '`rewind check` found problems, or another backup or prune holds the tenant\'s lease'],
+  [ExitCode.incomplete, '`rewind restore` finished incomplete: something was skipped, failed or blocked (see `rewind audit <id>`)'],
+  [ExitCode.needsReapproval, '`rewind restore`: the tenant changed since the plan was made; run `rewind plan restore` again'],
 ];
 
 const SETTINGS: [string, string][] = [
@@ -48,14 +50,16 @@ export function helpText(topic?: CommandName): string {
   }
   const body = (text: string) => text.split('\n').slice(1).join('\n');
   return [
-    'rewind — back up and inspect an Entra ID tenant', '',
+    'rewind — back up, inspect and restore an Entra ID tenant', '',
     'usage: rewind <command> [arguments] [--json] [--tenant <id>] [--progress] [--debug]', '',
     'Commands:',
     body(table(['', ''], Object.entries(COMMANDS).map(([name, spec]) => [name, spec.summary]), { indent: '  ' })),
     'Kinds: user, group, role (a role definition), unit (an administrative unit).',
     '<name>: an id, a UPN, a mail, or the start of a name or of one of its words (case-insensitive);',
     'when several objects match, rewind lists them and asks for the id.',
-    'Times: 2026-11-20, 2026-11-20T08:00Z; snapshot ids (or their start) from `rewind snapshots`.', '',
+    'Times: 2026-11-20, 2026-11-20T08:00Z; snapshot ids (or their start) from `rewind snapshots`.',
+    'Restores: `rewind plan restore` stores a plan that waits for approval in Teams; `rewind restore --plan <id>',
+    '--break-glass` runs one without it in an outage. A recreated user\'s credential is printed once (see `rewind help restore`).', '',
     'Global options:',
     body(table(['', ''], optionRows(GLOBAL_OPTIONS), { indent: '  ' })),
     'Settings (environment):',
