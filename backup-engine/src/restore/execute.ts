@@ -329,7 +329,7 @@ class StepRunner {
     const mayHaveHappened = previous === 'running' || previous === 'failed';
     await this.mark([step], 'running');
     this.context.beforeWrite?.([step]);
-    await this.context.pacer?.take(1);
+    if (this.writesGraph(step)) await this.context.pacer?.take(1);
     try {
       const outcome = await this.perform(step, mayHaveHappened);
       await this.mark([step], outcome.status, () => ({ ...(outcome.createdId ? { createdId: outcome.createdId } : {}), ...(outcome.note ? { note: outcome.note } : {}) }));
@@ -339,6 +339,13 @@ class StepRunner {
       await this.mark([step], 'failed', () => ({ failure }));
       await this.records.audit(this.restoreId, 'stepFailed', { stepId: step.id, statusCode: failure.statusCode ?? null, code: failure.code ?? null, requestId: failure.requestId ?? null }, this.now());
     }
+  }
+
+  /** Handing over a password made at create time is not a Graph write (and does not count against the quota). */
+  private writesGraph(step: RestoreStep): boolean {
+    const action = step.action;
+    if (action.type !== 'issueCredential' || action.method !== 'password') return true;
+    return !('createdBy' in action.user && this.passwords.has(action.user.createdBy));
   }
 
   private async perform(step: RestoreStep, mayHaveHappened: boolean): Promise<{ status: 'done' | 'alreadyDone'; createdId?: string; note?: string }> {

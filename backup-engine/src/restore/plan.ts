@@ -175,6 +175,7 @@ function planObject(b: PlanBuilder, object: DesiredObject): void {
     const key = b.step(`restore:${object.id}`, 0, { type: 'restoreFromRecycleBin', kind: object.kind, objectId: object.id, ...(newUserPrincipalName ? { newUserPrincipalName } : {}) },
       `Restore ${object.kind} ${name} from the recycle bin (same id, creation time and links)`);
     b.refs.set(object.id, { ref: { id: object.id }, madeBy: key });
+    b.warnings.add(`${name} comes back from the recycle bin as it was when deleted; only the attributes the recycle bin shows are compared with the backup`);
     planAttributeRollback(b, object, live.attributes, key);
     return;
   }
@@ -182,7 +183,10 @@ function planObject(b: PlanBuilder, object: DesiredObject): void {
 }
 
 function planAttributeRollback(b: PlanBuilder, object: DesiredObject, current: Record<string, unknown>, after: string | undefined): void {
-  const changes = attributeChanges(object.kind, current, object.attributes).filter((change) => {
+  // The recycle bin shows only part of a deleted object; what it does not show comes back as it was at deletion,
+  // so only the attributes it shows are compared (the others are most likely unchanged since the backup).
+  const fromRecycleBin = after !== undefined;
+  const changes = attributeChanges(object.kind, current, object.attributes).filter((change) => !fromRecycleBin || change.name in current).filter((change) => {
     if (change.name === 'userPrincipalName' && object.kind === 'user') {
       const holder = b.live.userPrincipalNames[String(change.after).toLowerCase()];
       if (holder && holder !== object.id) {
