@@ -60,7 +60,9 @@ export interface BackupResult {
   resumed: boolean;
 }
 
-const FLUSH_AT = 500;
+/** Versions buffered before a write; writes run behind the Graph reads, at most MAX_WRITES_IN_FLIGHT at a time. */
+const FLUSH_AT = 5_000;
+const MAX_WRITES_IN_FLIGHT = 2;
 const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
 
 type LinkRole = 'memberOf' | 'ownerOf' | 'unitMemberOf' | 'directReports';
@@ -101,6 +103,7 @@ class BackupRun {
   private entries = new Map<string, string>();
   private parentManifest?: LoadedManifest;
   private pending: PendingVersion[] = [];
+  private writes: Promise<void>[] = [];
   private events: { key: string; event: HistoryEvent; label?: EntryLabel }[] = [];
   private changes: ChangeCounts = { created: {}, changed: {}, deleted: {} };
   private principalChanges = new Map<string, PrincipalChange>();
@@ -156,9 +159,9 @@ class BackupRun {
       this.backupLicensesAndRecycleBin(),
     ]);
     await this.updateReverseIndex();
-    await this.flush();
+    await this.flush(true);
     this.report('commit');
-    await this.repository.appendHistoryEvents(this.events);
+    await this.repository.appendHistoryEvents(this.events, { firstBackup: !parent });
     await updateNameIndex(this.repository, this.events.filter((e) => e.label && e.event.hash !== null).map((e) => ({ key: e.key, label: e.label! })));
     const { manifest, newNodes } = buildManifest(this.repository.tenantId, this.entries, this.parentManifest);
     await this.repository.store.createMany('objects', newNodes);
@@ -208,10 +211,19 @@ class BackupRun {
     this.events.push({ key, event: { snapshotId: this.snapshotId, at: this.startedAt, hash: null } });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    await this.repository.writeVersions(batch);
+  /**
+   * Starts writing the buffered versions without waiting for them (the next Graph page is fetched meanwhile);
+   * waits only when too many writes are in flight, or for all of them with `drain`. History events and the manifest
+   * are written after a drain, so they never reference a version that is not stored.
+   */
+  private async flush(drain = false): Promise<void> {
+    if (this.pending.length) {
+      const write = this.repository.writeVersions(this.pending);
+      write.catch(() => undefined);
+      this.writes.push(write);
+      this.pending = [];
+    }
+    while (this.writes.length > (drain ? 0 : MAX_WRITES_IN_FLIGHT)) await this.writes.shift();
   }
 
   /** The entry's body as of the parent snapshot (for applying incremental changes). */
@@ -408,6 +420,7 @@ class BackupRun {
     }
     const assignments = await this.gateway.listRoleAssignments();
     const byRole = new Map<string, RoleAssignmentsBody['assignments']>();
+    const changedRoleDefinitions = new Set<string>();
     for (const a of assignments) appendTo(byRole, a.roleDefinitionId, [{ id: a.id, principalId: a.principalId, directoryScopeId: a.directoryScopeId }]);
     for (const definition of definitions) {
       const key = entryKey('roleAssignments', definition.id);
@@ -420,13 +433,22 @@ class BackupRun {
       const after = new Set(list.map((a) => `${a.principalId}\n${roleToken(a)}`));
       for (const token of after) if (!before.has(token)) this.principalChange(token.split('\n')[0], 'add', 'roles', token.split('\n')[1]);
       for (const token of before) if (!after.has(token)) this.principalChange(token.split('\n')[0], 'remove', 'roles', token.split('\n')[1]);
+      changedRoleDefinitions.add(definition.id);
       await this.put(key, body);
     }
     this.removeUnseen('roleDefinition', seen, ['roleAssignments']);
-    const roles = await this.gateway.listDirectoryRoles();
+    // A directory role's members are its assignments at the tenant scope seen through the legacy API: they are read
+    // again only for roles whose assignments changed (or that the parent does not have), which keeps an incremental
+    // backup from paying a $batch item per role.
+    const templateOf = new Map(definitions.map((d) => [d.id, d.templateId]));
+    const changedTemplates = new Set([...changedRoleDefinitions].map((id) => templateOf.get(id) ?? id));
+    const roles = await this.gateway.listDirectoryRoles({
+      readMembers: (templateId) => !this.parentManifest?.entries.has(entryKey('directoryRole', templateId)) || changedTemplates.has(templateId),
+    });
     const seenRoles = new Set<string>();
     for (const role of roles) {
       seenRoles.add(role.roleTemplateId);
+      if (!role.members) continue;
       const body: DirectoryRoleBody = { displayName: role.displayName, roleTemplateId: role.roleTemplateId, links: sortedLinks(role.members) };
       await this.put(entryKey('directoryRole', role.roleTemplateId), body, { displayName: role.displayName });
     }

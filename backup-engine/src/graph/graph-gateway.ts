@@ -125,21 +125,24 @@ export class GraphDirectoryGateway implements DirectoryGateway {
   }
 
   /** directoryRoles and their members do not page (contract §2): no `$top`. */
-  async listDirectoryRoles(): Promise<DirectoryRoleRecord[]> {
+  async listDirectoryRoles(options: { readMembers?: (roleTemplateId: string) => boolean } = {}): Promise<DirectoryRoleRecord[]> {
     const roles = await this.listAll(`/directoryRoles?$select=${DIRECTORY_ROLE_SELECT.join(',')}`);
-    const memberPaths = roles.map((r) => `/directoryRoles/${encodeURIComponent(asString(r.id))}/members?$select=${LINK_SELECT.join(',')}`);
+    const wanted = roles.filter((r) => options.readMembers?.(asString(r.roleTemplateId)) ?? true);
+    const memberPaths = wanted.map((r) => `/directoryRoles/${encodeURIComponent(asString(r.id))}/members?$select=${LINK_SELECT.join(',')}`);
     const members = await this.batchGetAll(memberPaths);
+    const byId = new Map(wanted.map((r, i) => [asString(r.id), members[i]]));
     const records: DirectoryRoleRecord[] = [];
-    roles.forEach((role, i) => {
-      const list = members[i];
-      if (list === undefined) return; // deactivated since it was listed
-      records.push({
-        id: asString(role.id),
-        roleTemplateId: asString(role.roleTemplateId),
-        displayName: asString(role.displayName),
-        members: list.map(toLinkRef),
-      });
-    });
+    for (const role of roles) {
+      const id = asString(role.id);
+      const record = { id, roleTemplateId: asString(role.roleTemplateId), displayName: asString(role.displayName) };
+      if (!byId.has(id)) {
+        records.push(record);
+        continue;
+      }
+      const list = byId.get(id);
+      if (list === undefined) continue; // deactivated since it was listed
+      records.push({ ...record, members: list.map(toLinkRef) });
+    }
     return records;
   }
 

@@ -44,7 +44,8 @@ export interface DirectoryRoleRecord {
   id: string;
   roleTemplateId: string;
   displayName: string;
-  members: LinkRef[];
+  /** Undefined when the caller asked not to read them. */
+  members?: LinkRef[];
 }
 
 export interface AdministrativeUnitRecord extends DirectoryObjectRecord {

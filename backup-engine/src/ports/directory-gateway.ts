@@ -57,8 +57,11 @@ export interface DirectoryGateway {
   latestDeltaLink(resource: 'users' | 'groups'): Promise<string>;
   listRoleDefinitions(): Promise<RoleDefinitionRecord[]>;
   listRoleAssignments(): Promise<RoleAssignmentRecord[]>;
-  /** Activated directory roles with their members (directoryRoles do not page: contract §2). */
-  listDirectoryRoles(): Promise<DirectoryRoleRecord[]>;
+  /**
+   * Activated directory roles with their members (directoryRoles do not page: contract §2). With `readMembers`, only
+   * the roles it accepts have their members read; the others come back with `members` undefined.
+   */
+  listDirectoryRoles(options?: { readMembers?: (roleTemplateId: string) => boolean }): Promise<DirectoryRoleRecord[]>;
   listAdministrativeUnits(): Promise<AdministrativeUnitRecord[]>;
   listSubscribedSkus(): Promise<SubscribedSkuRecord[]>;
   listDeletedItems(kind: ObjectKind): Promise<DeletedItemRecord[]>;

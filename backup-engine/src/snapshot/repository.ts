@@ -18,9 +18,14 @@ import {
 } from './documents';
 import { entryPartition, parseEntryKey } from './keys';
 
-/** Sets larger than this are split into chunk documents (Cosmos DB items are limited to 2 MB). */
-export const LINKS_PER_CHUNK = 20_000;
-const WRITE_BATCH = 500;
+/**
+ * Sets larger than this are split into chunk documents (Cosmos DB items are limited to 2 MB). A link goes to the
+ * chunk chosen by the hash of its id (the number of chunks is a power of two for about LINKS_PER_CHUNK / 2 links
+ * each), so adding or removing one member rewrites one chunk, not the whole set.
+ */
+export const LINKS_PER_CHUNK = 4_000;
+/** Versions written per store call: large enough for the store's bulk path. */
+const WRITE_BATCH = 5_000;
 
 export interface PendingVersion {
   key: string;
@@ -30,6 +35,8 @@ export interface PendingVersion {
 
 export class SnapshotRepository {
   private bytesWritten = 0;
+  /** Chunks known to be stored (read or written by this process): not counted again as new bytes. */
+  private readonly knownChunks = new Set<string>();
 
   constructor(
     readonly store: SnapshotStore,
@@ -57,21 +64,23 @@ export class SnapshotRepository {
 
   private versionDocuments(version: PendingVersion): StoredDocument[] {
     const pk = entryPartition(this.tenantId, version.key);
-    const body = version.body as { links?: unknown[] } | null;
+    const body = version.body as { links?: { id: string }[] } | null;
     if (body && typeof body === 'object' && Array.isArray(body.links) && body.links.length > LINKS_PER_CHUNK) {
       const { links, ...head } = body;
-      const chunks: ChunkDocument[] = [];
-      for (let i = 0; i < links.length; i += LINKS_PER_CHUNK) {
-        const slice = links.slice(i, i + LINKS_PER_CHUNK);
-        chunks.push({ id: contentHash(slice), pk, tenantId: this.tenantId, type: 'chunk', key: version.key, links: slice });
-      }
+      const buckets = 2 ** Math.ceil(Math.log2(links.length / (LINKS_PER_CHUNK / 2)));
+      const slices: { id: string }[][] = Array.from({ length: buckets }, () => []);
+      for (const link of links) slices[parseInt(sha256Hex(link.id).slice(0, 8), 16) % buckets].push(link);
+      const chunks: ChunkDocument[] = slices.map((slice) => ({ id: contentHash(slice), pk, tenantId: this.tenantId, type: 'chunk', key: version.key, links: slice }));
       const document: VersionDocument = {
-        id: version.hash, pk, tenantId: this.tenantId, type: 'version', key: version.key, head, chunks: chunks.map((c) => c.id), bytes: 0,
+        id: version.hash, pk, tenantId: this.tenantId, type: 'version', key: version.key, head, chunks: chunks.map((c) => c.id), bytes: canonicalJson(body).length,
       };
-      const all = [...chunks, document];
-      for (const d of all) this.bytesWritten += Buffer.byteLength(JSON.stringify(d));
-      document.bytes = canonicalJson(body).length;
-      return all;
+      for (const chunk of chunks) {
+        if (this.knownChunks.has(chunk.id)) continue;
+        this.knownChunks.add(chunk.id);
+        this.bytesWritten += Buffer.byteLength(JSON.stringify(chunk));
+      }
+      this.bytesWritten += Buffer.byteLength(JSON.stringify(document));
+      return [...chunks, document];
     }
     const document: VersionDocument = { id: version.hash, pk, tenantId: this.tenantId, type: 'version', key: version.key, body: version.body, bytes: 0 };
     document.bytes = canonicalJson(version.body).length;
@@ -92,7 +101,9 @@ export class SnapshotRepository {
       if (!document.chunks) return document.body as T;
       const chunks = await this.store.readMany<ChunkDocument>('objects', document.chunks.map((id) => ({ pk: document.pk, id })));
       if (chunks.some((c) => !c)) throw new Error(`version ${document.id} of ${document.key} is missing a chunk`);
-      return { ...document.head, links: chunks.flatMap((c) => c!.links) } as T;
+      document.chunks.forEach((id) => this.knownChunks.add(id));
+      const links = (chunks.flatMap((c) => c!.links) as { id: string }[]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { ...document.head, links } as T;
     }));
   }
 
@@ -116,10 +127,13 @@ export class SnapshotRepository {
    * Appends one event per key for `snapshotId` (replacing an event of the same snapshot: a resumed backup rewrites
    * the same facts). The lease makes the backup the only writer of histories.
    */
-  async appendHistoryEvents(changes: { key: string; event: HistoryEvent; label?: EntryLabel }[]): Promise<void> {
+  async appendHistoryEvents(changes: { key: string; event: HistoryEvent; label?: EntryLabel }[], options: { firstBackup?: boolean } = {}): Promise<void> {
     for (let i = 0; i < changes.length; i += WRITE_BATCH) {
       const batch = changes.slice(i, i + WRITE_BATCH);
-      const existing = await this.readHistories(batch.map((c) => c.key));
+      // The first backup of a tenant has no history to append to: histories are created only by a backup, and an
+      // interrupted first backup is resumed under the same snapshot id (its checkpoint lives until the commit), so
+      // a history that exists already holds this very event. Skip the reads and create in bulk.
+      const existing = options.firstBackup ? batch.map(() => undefined) : await this.readHistories(batch.map((c) => c.key));
       const fresh: HistoryDocument[] = [];
       const updates: HistoryDocument[] = [];
       batch.forEach((change, index) => {

@@ -246,7 +246,7 @@ export function describeDirectoryGatewayContract(name: string, makeGateway: () =
     });
 
     describe('roles, units, licenses, recycle bin', () => {
-      it('when role definitions are listed, then they match the directory, isPrivileged defaulting to false', async () => {
+      it('when role definitions are listed, then they match the directory, isPrivileged included', async () => {
         const definitions = await gateway.listRoleDefinitions();
 
         const expected = [...simulator.directory.roleDefinitions.values()];
@@ -256,9 +256,10 @@ export function describeDirectoryGatewayContract(name: string, makeGateway: () =
             displayName: definition.displayName,
             templateId: definition.templateId,
             isBuiltIn: definition.isBuiltIn,
-            isPrivileged: false,
+            isPrivileged: definition.isPrivileged,
           });
         }
+        expect(definitions.find((d) => d.templateId === '62e90394-69f5-4237-9190-012177145e10')?.isPrivileged).toBe(true);
       });
 
       it('when role assignments are listed, then they match the directory', async () => {
@@ -278,9 +279,17 @@ export function describeDirectoryGatewayContract(name: string, makeGateway: () =
         expect(sorted(roles.map((r) => r.id))).toEqual(sorted(expected.map((r) => r.id)));
         for (const role of roles) {
           expect(role.roleTemplateId).toBe(simulator.directory.directoryRoles.get(role.id)?.roleTemplateId);
-          expect(sorted(role.members.map((m) => m.id))).toEqual(sorted(simulator.directory.directoryRoleMembers(role.id)));
+          expect(sorted((role.members ?? []).map((m) => m.id))).toEqual(sorted(simulator.directory.directoryRoleMembers(role.id)));
         }
-        expect(roles.some((r) => r.members.length > 0)).toBe(true);
+        expect(roles.some((r) => (r.members ?? []).length > 0)).toBe(true);
+      });
+
+      it('when only some roles\' members are asked for, then the others come back without members', async () => {
+        const all = await gateway.listDirectoryRoles();
+        const chosen = all[0].roleTemplateId;
+        const some = await gateway.listDirectoryRoles({ readMembers: (templateId) => templateId === chosen });
+        expect(some.map((r) => r.id).sort()).toEqual(all.map((r) => r.id).sort());
+        for (const role of some) expect(role.members === undefined).toBe(role.roleTemplateId !== chosen);
       });
 
       it('when administrative units are listed, then attributes and members match the directory', async () => {
