@@ -293,7 +293,8 @@ export class CosmosSnapshotStore implements SnapshotStore {
 
   /**
    * One bulk call, `partitionKey` on every operation. Per operation: 2xx and 409 (already exists) are done;
-   * 429/449/503 are retried after the largest `retryAfterInMs` the SDK reports for that round; anything else fails
+   * 429/449/503 and connection failures are retried after the largest `retryAfterInMs` the SDK reports for that round
+   * (at least 10 ms, growing with the attempt); anything else fails
    * the call after the round, naming the failed ids.
    */
   private async createChunk(container: Container, collection: CollectionName, documents: StoredDocument[]): Promise<void> {
@@ -310,7 +311,9 @@ export class CosmosSnapshotStore implements SnapshotStore {
       for (const result of results) {
         const statusCode = result.response?.statusCode ?? statusCodeOf(result.error);
         if (statusCode !== undefined && ((statusCode >= 200 && statusCode < 300) || statusCode === 409)) continue;
-        if (statusCode !== undefined && RETRIABLE_STATUS_CODES.has(statusCode)) {
+        // No status: the connection failed (the local server resets connections under load). A create is safe to
+        // repeat (a second one answers 409, counted as done), so it is retried like a throttled one.
+        if (statusCode === undefined || RETRIABLE_STATUS_CODES.has(statusCode)) {
           retry.push(result.operationInput);
           retryAfterInMs = Math.max(retryAfterInMs, result.error?.retryAfterInMs ?? 0);
           continue;
@@ -321,9 +324,9 @@ export class CosmosSnapshotStore implements SnapshotStore {
         throw new Error(`${collection}: bulk create failed for ${failures.length} document(s): ${failures.slice(0, 5).join('; ')}`);
       }
       if (retry.length > 0 && attempt >= this.maxBulkAttempts) {
-        throw new Error(`${collection}: bulk create still throttled after ${attempt} attempts for ${retry.length} document(s)`);
+        throw new Error(`${collection}: bulk create still throttled or failing to connect after ${attempt} attempts for ${retry.length} document(s)`);
       }
-      if (retry.length > 0) await delay(Math.max(retryAfterInMs, 10));
+      if (retry.length > 0) await delay(Math.max(retryAfterInMs, 10 * 2 ** Math.min(attempt, 8)));
       pending = retry;
     }
   }
