@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { GroupDelta, LinkChange, LinkRef, UserDelta } from '../model/directory';
-import { DirectoryGateway } from '../ports/directory-gateway';
+import { DirectoryGateway, GatewayStats } from '../ports/directory-gateway';
 import { SnapshotStore } from '../ports/snapshot-store';
 import { isDeltaTokenExpiredError } from '../errors';
 import {
@@ -75,6 +75,7 @@ interface PrincipalChange {
 export async function runBackup(gateway: DirectoryGateway, store: SnapshotStore, options: BackupOptions = {}): Promise<BackupResult> {
   const now = options.now ?? (() => new Date());
   const startedClock = Date.now();
+  const baseline = gateway.stats();
   const tenant = await gateway.getTenant();
   const repository = new SnapshotRepository(store, tenant.tenantId);
   const owner = options.leaseOwner ?? `${hostname()}:${process.pid}`;
@@ -86,7 +87,7 @@ export async function runBackup(gateway: DirectoryGateway, store: SnapshotStore,
   }, Math.max(1000, leaseTtlMs / 3));
   timer.unref();
   try {
-    const run = new BackupRun(gateway, repository, options, now, owner);
+    const run = new BackupRun(gateway, repository, options, now, owner, baseline);
     const result = await run.execute();
     result.snapshot.stats.durationMs = Date.now() - startedClock;
     await repository.commitSnapshot(result.snapshot);
@@ -113,17 +114,15 @@ class BackupRun {
   private startedAt = '';
   private notes: string[] = [];
   private progress: BackupProgress = { phase: 'users', pages: 0, entries: 0 };
-  private readonly baseline;
-
   constructor(
     private readonly gateway: DirectoryGateway,
     private readonly repository: SnapshotRepository,
     private readonly options: BackupOptions,
     private readonly now: () => Date,
     private readonly owner: string,
-  ) {
-    this.baseline = gateway.stats();
-  }
+    /** Gateway counters before the backup's first request (the tenant lookup), so the snapshot counts all of it. */
+    private readonly baseline: GatewayStats,
+  ) {}
 
   async execute(): Promise<BackupResult> {
     const snapshots = await this.repository.listSnapshots();
