@@ -166,7 +166,7 @@ export class CosmosSnapshotStore implements SnapshotStore {
   }
 
   async read<T extends StoredDocument>(collection: CollectionName, key: DocumentKey): Promise<ReadResult<T> | undefined> {
-    const { resource } = await this.container(collection).item(key.id, key.pk).read<JSONObject>();
+    const { resource } = await retryOnConnectionFailure(() => this.container(collection).item(key.id, key.pk).read<JSONObject>());
     if (resource === undefined) return undefined;
     return { document: withoutSystemProperties(resource) as unknown as T, etag: String(resource._etag) };
   }
@@ -174,14 +174,14 @@ export class CosmosSnapshotStore implements SnapshotStore {
   async readMany<T extends StoredDocument>(collection: CollectionName, keys: DocumentKey[]): Promise<(T | undefined)[]> {
     const container = this.container(collection);
     return mapWithConcurrency(keys, this.pointConcurrency, async (key) => {
-      const { resource } = await container.item(key.id, key.pk).read<JSONObject>();
+      const { resource } = await retryOnConnectionFailure(() => container.item(key.id, key.pk).read<JSONObject>());
       return resource === undefined ? undefined : (withoutSystemProperties(resource) as unknown as T);
     });
   }
 
   async create(collection: CollectionName, document: StoredDocument): Promise<'created' | 'exists'> {
     try {
-      await this.container(collection).items.create(document);
+      await retryOnConnectionFailure(() => this.container(collection).items.create(document));
       return 'created';
     } catch (error) {
       if (statusCodeOf(error) === 409) return 'exists';
@@ -229,7 +229,7 @@ export class CosmosSnapshotStore implements SnapshotStore {
   async upsert(collection: CollectionName, document: StoredDocument, options?: { ifMatch?: string }): Promise<string> {
     const container = this.container(collection);
     if (options?.ifMatch === undefined) {
-      const { resource } = await container.items.upsert(document);
+      const { resource } = await retryOnConnectionFailure(() => container.items.upsert(document));
       return etagOf(resource);
     }
     try {
@@ -375,6 +375,28 @@ export function withoutSystemProperties(resource: JSONObject): StoredDocument {
 function etagOf(resource: { _etag?: string } | undefined): string {
   if (resource?._etag === undefined) throw new Error('Cosmos DB returned no etag for a write');
   return resource._etag;
+}
+
+/**
+ * Repeats an operation whose connection failed before an answer (the local server resets connections under load;
+ * a real account can too). Only for operations that are safe to repeat: reads, creates (a repeat answers 409, which
+ * callers count as "exists") and unconditional upserts. Conditional writes and inserts are not repeated: a repeat
+ * could report a conflict for a write that did happen.
+ */
+async function retryOnConnectionFailure<T>(operation: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= attempts || statusCodeOf(error) !== undefined || !isConnectionFailure(error)) throw error;
+      await delay(20 * 2 ** attempt);
+    }
+  }
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  const text = `${(error as { code?: unknown })?.code ?? ''} ${(error as { message?: unknown })?.message ?? ''}`;
+  return /ECONNRESET|EPIPE|ECONNREFUSED|socket hang up|ETIMEDOUT/i.test(text);
 }
 
 function statusCodeOf(error: unknown): number | undefined {
