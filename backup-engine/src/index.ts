@@ -34,7 +34,7 @@ export {
 export type { DeliveredSecret, ExecuteContext, RequestInput, RestoreOutcome } from './restore/execute';
 export { planUndo, UndoUnavailableError } from './restore/undo';
 export { RestoreRecords } from './restore/records';
-export type { ApprovalDocument, AuditEventDocument, RestoreRequestDocument, RestoreResultDocument, RestoreStatus } from './restore/records';
+export type { ApprovalDecision, ApprovalDocument, AuditEventDocument, RestoreRequestDocument, RestoreResultDocument, RestoreStatus } from './restore/records';
 export { WritePacer } from './restore/write-pacer';
 export { GraphDirectoryWriter } from './graph/graph-writer';
 export type { DirectoryWriter } from './ports/directory-writer';

@@ -13,7 +13,7 @@
  *
  * Object ids are compared case-insensitively (Teams and Graph send lowercase GUIDs; the policy does not rely on it).
  */
-import type { ApprovalDocument, RestoreRequestDocument } from '../../../backup-engine/src';
+import type { ApprovalDecision, ApprovalDocument, RestoreRequestDocument } from '../../../backup-engine/src';
 
 export interface ApprovalPolicyConfig {
   /** Members may request restores. */
@@ -34,14 +34,8 @@ export interface Actor extends Person {
 
 export type ApprovalStatus = ApprovalDocument['status'];
 
-export interface ApprovalDecision {
-  objectId: string;
-  displayName?: string;
-  decision: 'approve' | 'reject';
-  comment?: string;
-  /** ISO 8601. */
-  at: string;
-}
+/** One approver's decision, as the engine stores it (`at` is ISO 8601). */
+export type { ApprovalDecision };
 
 /** The approval of one restore request, independent of storage (the engine keeps it in Cosmos). */
 export interface ApprovalState {
