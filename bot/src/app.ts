@@ -1,0 +1,395 @@
+/**
+ * The Teams side of Rewind: a teams-ai v1 `Application` whose handlers are thin — parse (commands/grammar.ts) →
+ * authorise from LIVE group membership (rewind-service.ts reads it from the directory) → call the service →
+ * `renderCard`. Nothing here trusts card data beyond passing it to the service, which validates it.
+ *
+ * Routes:
+ * - every message: the grammar decides; an unknown command answers the help card with the closest command.
+ * - `actionExecute` for every verb in `Verbs`, then a catch-all for any other Action.Execute, then a catch-all for
+ *   any other invoke: every invoke is answered (CloudAdapter would answer 501 otherwise).
+ *
+ * Approvals (Universal Actions):
+ * - "Request approval" answers the requester with a read-only approval card and posts the shared card to the
+ *   approvals channel (`set approvals channel`), or to the current conversation when none is set. The shared card's
+ *   `refresh.userIds` are the Teams ids (MRIs) of the eligible approvers the bot has seen (the named approver only,
+ *   when one was chosen). When the bot knows no approver's MRI it posts the approver view instead (buttons for
+ *   everyone in the conversation); that is safe because every Approve / Reject is authorised server-side from live
+ *   membership, never from the card.
+ * - Approve / Reject answer at once with a read-only card (no `refresh`, so no edit of the shared message). On the
+ *   final approval the answer says "running" and execution starts in the background (`pendingExecutions`); the
+ *   result card is then posted proactively to the conversations where the approval card was posted.
+ * - The credential of a recreated user is sent only to the requester's personal chat with the bot (known once the
+ *   requester has written to the bot 1:1, which is where `restore …` is normally typed). If that chat is not known,
+ *   the credential is withheld and dropped (never posted to a shared conversation); the shared result card says so
+ *   and what to do (reset the password or issue a Temporary Access Pass in Entra).
+ */
+import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { Activity, ActivityTypes, CardFactory, ConversationReference, Storage, TurnContext } from 'botbuilder';
+import { AdaptiveCard, CardName, ViewModelOf, renderCard } from '../../cards/render';
+import { ANY_SECURITY_LEAD, Verbs } from '../../cards/verbs';
+import { ApprovalCardModel, ErrorCardModel } from '../../cards/view-models';
+import { ObjectKind, ParsedCommand, isCommandError, parseCommand } from './commands/grammar';
+import { GUID, Person, RESTORE_ID, RewindService, ServiceRefusal, isServiceRefusal } from './rewind-service';
+import { StoredReference } from './state/bot-records';
+
+export interface BotAppSettings {
+  helpdeskGroupId: string;
+  securityLeadsGroupId: string;
+}
+
+export interface CreateBotAppOptions {
+  /** A TeamsAdapter (or, in tests, a TestAdapter that implements `continueConversationAsync`). */
+  adapter: TeamsAdapter;
+  storage: Storage;
+  service: RewindService;
+  config: BotAppSettings;
+  botAppId: string;
+  /** Default true; tests pass false (the timer uses setTimeout). */
+  startTypingTimer?: boolean;
+  /** Where background failures are reported (never with secrets). Default: console.error. */
+  log?: (message: string) => void;
+}
+
+export interface RewindBot {
+  app: Application<TurnState>;
+  /** Executions (and backups) started by a turn and still running. */
+  pendingExecutions: Set<Promise<void>>;
+  /** Resolves once nothing started by a turn is running any more. */
+  whenIdle(): Promise<void>;
+}
+
+type Ctx = TurnContext;
+
+function cardActivity(card: AdaptiveCard, text?: string): Partial<Activity> {
+  return { ...(text ? { text } : {}), attachments: [CardFactory.adaptiveCard(card)] };
+}
+
+function referenceOf(context: Ctx): StoredReference {
+  return TurnContext.getConversationReference(context.activity) as unknown as StoredReference;
+}
+
+function asReference(stored: StoredReference): Partial<ConversationReference> {
+  return stored as unknown as Partial<ConversationReference>;
+}
+
+function conversationIdOf(stored: StoredReference | undefined): string | undefined {
+  const conversation = stored?.conversation as { id?: unknown } | undefined;
+  return typeof conversation?.id === 'string' ? conversation.id : undefined;
+}
+
+/** The Teams user of this turn: the Entra object id must be a GUID; the display name is for records only. */
+function actorOf(context: Ctx): Person {
+  const from = context.activity.from;
+  const objectId = from?.aadObjectId;
+  if (!objectId || !GUID.test(objectId)) {
+    throw new ServiceRefusal('Who are you?', 'I cannot tell who sent this (no Microsoft Entra object id), so I cannot check what you may do.', 'Use Rewind from Microsoft Teams with your work account.');
+  }
+  const name = typeof from.name === 'string' && from.name.trim() ? from.name.trim().slice(0, 256) : undefined;
+  return { objectId: objectId.toLowerCase(), ...(name ? { displayName: name } : {}) };
+}
+
+function render<K extends CardName>(name: K, model: ViewModelOf<K>): AdaptiveCard {
+  return renderCard(name, model);
+}
+
+export function createBotApp(options: CreateBotAppOptions): RewindBot {
+  const { service } = options;
+  const log = options.log ?? ((message: string) => console.error(message));
+  const app = new Application<TurnState>({
+    adapter: options.adapter,
+    botAppId: options.botAppId,
+    storage: options.storage,
+    removeRecipientMention: true,
+    startTypingTimer: options.startTypingTimer ?? true,
+  });
+  const pendingExecutions = new Set<Promise<void>>();
+  const track = (work: () => Promise<void>): void => {
+    const promise: Promise<void> = work()
+      .catch((error: unknown) => log(`rewind bot: background work failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => pendingExecutions.delete(promise));
+    pendingExecutions.add(promise);
+  };
+
+  const errorCard = (error: unknown): AdaptiveCard => {
+    if (!isServiceRefusal(error)) log(`rewind bot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const model: ErrorCardModel = service.errorModel(error);
+    return render('error', model);
+  };
+
+  const send = async (context: Ctx, card: AdaptiveCard, text?: string): Promise<string | undefined> => (await context.sendActivity(cardActivity(card, text)))?.id;
+
+  const proactive = async (reference: StoredReference, card: AdaptiveCard, text?: string): Promise<void> => {
+    await app.sendProactiveActivity(asReference(reference), cardActivity(card, text));
+  };
+
+  // Remember who we have seen: their MRI (for `refresh.userIds`) and their personal chat (for credentials).
+  app.turn('beforeTurn', async (context) => {
+    try {
+      const from = context.activity.from;
+      if (from?.aadObjectId && GUID.test(from.aadObjectId) && typeof from.id === 'string' && from.id.length <= 256) {
+        const personal = context.activity.conversation?.conversationType === 'personal' ? referenceOf(context) : undefined;
+        await service.records.sawUser(from.aadObjectId, from.id, personal);
+      }
+    } catch (error) {
+      log(`rewind bot: could not record the user: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return true;
+  });
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Messages
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const text = typeof context.activity.text === 'string' ? context.activity.text : '';
+    try {
+      const parsed = parseCommand(text);
+      if (isCommandError(parsed)) {
+        await send(context, render('help', service.helpModel(parsed, parsed.error === 'tooLong' ? '' : text)));
+        return;
+      }
+      await runCommand(context, parsed);
+    } catch (error) {
+      await send(context, errorCard(error));
+    }
+  });
+
+  const requireHelpdesk = async (actor: Person, what: string): Promise<void> => {
+    if (!(await service.membership(actor.objectId)).helpdesk) throw new ServiceRefusal('Not allowed', `Only members of the helpdesk group can ${what}.`);
+  };
+  const requireLead = async (actor: Person, what: string): Promise<void> => {
+    if (!(await service.membership(actor.objectId)).securityLead) throw new ServiceRefusal('Not allowed', `Only members of the security leads group can ${what}.`);
+  };
+
+  const objectOrChooser = async (context: Ctx, actor: Person, kind: ObjectKind, name: string, purpose: 'restore' | 'versions' | 'memberships' | 'diffUser', at?: string): Promise<void> => {
+    const found = await service.findForRestore(kind, name, purpose, at ?? '');
+    if (found.kind === 'none') {
+      const close = found.closeNames.length ? `Close names: ${found.closeNames.join(', ')}.` : '';
+      throw new ServiceRefusal(`No ${kind} found`, `No ${kind} in the backups matches that name. ${close}`.trim(), `Check the spelling, or type deleted to see what was deleted.`);
+    }
+    if (found.kind === 'many') {
+      await send(context, render('chooser', found.model));
+      return;
+    }
+    await send(context, render('object', await service.objectCardModel(kind, found.objectId, { requester: actor, ...(at ? { at } : {}) })));
+  };
+
+  const runCommand = async (context: Ctx, command: ParsedCommand): Promise<void> => {
+    switch (command.verb) {
+      case 'help':
+        await send(context, render('help', service.helpModel()));
+        return;
+      case 'restoreUser':
+      case 'restoreGroup': {
+        const actor = actorOf(context);
+        await requireHelpdesk(actor, 'restore users and groups');
+        await objectOrChooser(context, actor, command.verb === 'restoreUser' ? 'user' : 'group', command.name, 'restore');
+        return;
+      }
+      case 'versions':
+        await objectOrChooser(context, actorOf(context), command.kind, command.name, 'versions');
+        return;
+      case 'memberships':
+        await objectOrChooser(context, actorOf(context), 'user', command.name, 'memberships', command.at?.at);
+        return;
+      case 'diffUser':
+        await objectOrChooser(context, actorOf(context), 'user', command.name, 'diffUser');
+        return;
+      case 'diffRole':
+        actorOf(context);
+        await send(context, render('roleDiff', await service.roleDiffModel(command.name, command.since)));
+        return;
+      case 'deleted':
+        actorOf(context);
+        await send(context, render('chooser', await service.deletedModel(command.since)));
+        return;
+      case 'backupStatus':
+        actorOf(context);
+        await send(context, render('dailySummary', await service.backupStatusModel()));
+        return;
+      case 'backupNow': {
+        const actor = actorOf(context);
+        await requireHelpdesk(actor, 'start a backup');
+        const reference = referenceOf(context);
+        await context.sendActivity('Backup started. I will post the summary here when it is done.');
+        track(async () => {
+          try {
+            await proactive(reference, render('dailySummary', await service.backupNow(actor)));
+          } catch (error) {
+            await proactive(reference, errorCard(error));
+          }
+        });
+        return;
+      }
+      case 'undo': {
+        const actor = actorOf(context);
+        await requireHelpdesk(actor, 'plan an undo');
+        const requested = await service.requestUndo(actor, command.restoreId, referenceOf(context));
+        await postApproval(context, requested.requestId, requested.selectedApproverId, actor);
+        return;
+      }
+      case 'setApprovalsChannel':
+      case 'setSummaryChannel': {
+        const actor = actorOf(context);
+        await requireLead(actor, 'choose where approvals and summaries are posted');
+        const purpose = command.verb === 'setApprovalsChannel' ? 'approvals' : 'summary';
+        await service.records.setChannel(purpose, referenceOf(context), actor.objectId);
+        await context.sendActivity(purpose === 'approvals' ? 'Approval requests will be posted here.' : 'The daily backup summary will be posted here.');
+        return;
+      }
+    }
+  };
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Approval cards
+
+  /** The MRIs of the approvers who may decide (the named one only, when one was named), as far as the bot knows them. */
+  const approverMris = async (requesterId: string, selectedApproverId: string): Promise<{ mris: string[]; names: string[] }> => {
+    const leads = (await service.securityLeads()).filter((l) => l.objectId !== requesterId.toLowerCase());
+    const chosen = selectedApproverId !== ANY_SECURITY_LEAD ? leads.filter((l) => l.objectId === selectedApproverId) : leads;
+    const mris: string[] = [];
+    for (const lead of chosen.slice(0, 60)) {
+      const mri = (await service.records.user(lead.objectId))?.mri;
+      if (mri) mris.push(mri);
+    }
+    return { mris, names: selectedApproverId !== ANY_SECURITY_LEAD ? chosen.map((l) => l.displayName) : [] };
+  };
+
+  /** Posts the shared approval card to the approvals channel, or here when none is set. */
+  const postApproval = async (context: Ctx, requestId: string, selectedApproverId: string, requester: Person): Promise<void> => {
+    const { mris, names } = await approverMris(requester.objectId, selectedApproverId);
+    const model: ApprovalCardModel = await service.approvalCardModel(requestId, mris.length ? { kind: 'shared', refreshUserIds: mris } : { kind: 'approver' });
+    const card = render('approval', model);
+    const note = names.length ? `Approval requested from ${names.join(', ')}.` : undefined;
+    const channel = await service.records.channel('approvals');
+    if (channel && conversationIdOf(channel) !== context.activity.conversation?.id) {
+      await proactive(channel, card, note);
+      await service.records.addPost(requestId, { reference: channel });
+    } else {
+      const activityId = await send(context, card, note);
+      await service.records.addPost(requestId, { reference: referenceOf(context), ...(activityId ? { activityId } : {}) });
+    }
+  };
+
+  const readOnlyApproval = async (requestId: string, note: string): Promise<AdaptiveCard> =>
+    render('approval', await service.approvalCardModel(requestId, { kind: 'readOnly', note }));
+
+  /** Runs an approved request and posts the results; the credential only to the requester's personal chat. */
+  const runExecution = async (requestId: string, decidedIn: StoredReference): Promise<void> => {
+    const result = await service.execute(requestId);
+    const record = await service.records.request(requestId);
+    const targets = new Map<string, StoredReference>();
+    for (const post of record?.posts ?? []) {
+      const id = conversationIdOf(post.reference);
+      if (id && !targets.has(id)) targets.set(id, post.reference);
+    }
+    const decidedId = conversationIdOf(decidedIn);
+    if (decidedId && !targets.has(decidedId)) targets.set(decidedId, decidedIn);
+    const requester = record ? await service.records.user(record.requesterObjectId) : undefined;
+    const personal = requester?.personalReference;
+    const personalId = conversationIdOf(personal);
+    const shared = { ...result.shared };
+    if (result.secrets > 0 && !personal) {
+      shared.credentialNotice = 'A new credential was issued for the restored user, but the requester has no personal chat with Rewind, so it was not shown anywhere. Reset the password or issue a Temporary Access Pass in Microsoft Entra.';
+    }
+    for (const [id, reference] of targets) {
+      if (id === personalId) continue; // the requester's own chat gets the requester's copy below
+      await proactive(reference, render('result', shared));
+    }
+    if (personal) await proactive(personal, render('result', result.secrets > 0 ? result.requesterCopy : shared));
+  };
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Card actions
+
+  const execute = (verb: string, handler: (context: Ctx, data: Record<string, unknown>) => Promise<AdaptiveCard>) => {
+    app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, data) => {
+      try {
+        return await handler(context, data && typeof data === 'object' && !Array.isArray(data) ? data : {});
+      } catch (error) {
+        return errorCard(error);
+      }
+    });
+  };
+
+  execute(Verbs.requestApproval, async (context, data) => {
+    const actor = actorOf(context);
+    const requested = await service.requestApproval(actor, data, referenceOf(context));
+    await postApproval(context, requested.requestId, requested.selectedApproverId, actor);
+    return readOnlyApproval(requested.requestId, `Sent for approval as ${requested.requestId}. You will get the result in your chat with Rewind when it has run.`);
+  });
+
+  const decision = (kind: 'approve' | 'reject') => async (context: Ctx, data: Record<string, unknown>): Promise<AdaptiveCard> => {
+    const actor = actorOf(context);
+    const outcome = await service.decide(actor, data.requestId, kind, data.comment, data.planHash);
+    if (outcome.status === 'approved') {
+      const requestId = outcome.model.requestId;
+      const reference = referenceOf(context);
+      track(() => runExecution(requestId, reference));
+    }
+    return render('approval', outcome.model);
+  };
+  execute(Verbs.approve, decision('approve'));
+  execute(Verbs.reject, decision('reject'));
+
+  execute(Verbs.refreshApproval, async (context, data) => render('approval', await service.viewFor(actorOf(context), data.requestId)));
+
+  execute(Verbs.chooseObject, async (context, data) => {
+    const actor = actorOf(context);
+    const kind = data.kind;
+    const objectId = typeof data.objectId === 'string' ? data.objectId.toLowerCase() : '';
+    if ((kind !== 'user' && kind !== 'group') || !GUID.test(objectId)) throw new ServiceRefusal('This card cannot be used', 'The card sent an object that is not one.', 'Type the command again.');
+    const purpose = data.purpose;
+    if (purpose !== 'restore' && purpose !== 'versions' && purpose !== 'memberships' && purpose !== 'diffUser') throw new ServiceRefusal('This card cannot be used', 'The card sent an unknown purpose.');
+    if (purpose === 'restore') await requireHelpdesk(actor, 'restore users and groups');
+    const at = typeof data.at === 'string' && data.at.length <= 40 && data.at ? data.at : undefined;
+    return render('object', await service.objectCardModel(kind, objectId, { requester: actor, ...(at ? { at } : {}) }));
+  });
+
+  execute(Verbs.chooseVersion, async (context, data) => {
+    const actor = actorOf(context);
+    const kind = data.kind;
+    const objectId = typeof data.objectId === 'string' ? data.objectId.toLowerCase() : '';
+    const snapshotId = typeof data.snapshotId === 'string' && data.snapshotId.length <= 80 ? data.snapshotId : '';
+    if ((kind !== 'user' && kind !== 'group') || !GUID.test(objectId) || !snapshotId) throw new ServiceRefusal('This card cannot be used', 'The card sent an object or version that is not one.', 'Type the command again.');
+    return render('object', await service.objectCardModel(kind, objectId, { requester: actor, snapshotId }));
+  });
+
+  execute(Verbs.undo, async (context, data) => {
+    const actor = actorOf(context);
+    const restoreId = typeof data.restoreId === 'string' ? data.restoreId : '';
+    if (!RESTORE_ID.test(restoreId)) throw new ServiceRefusal('This card cannot be used', 'The card sent a restore id that is not one.');
+    await requireHelpdesk(actor, 'plan an undo');
+    const requested = await service.requestUndo(actor, restoreId, referenceOf(context));
+    await postApproval(context, requested.requestId, requested.selectedApproverId, actor);
+    return readOnlyApproval(requested.requestId, `The undo was sent for approval as ${requested.requestId}.`);
+  });
+
+  execute(Verbs.reviewAlert, async () => {
+    throw new ServiceRefusal('Not available yet', 'Reviewing an alert from its card is not available yet.', 'Use deleted since 24h and restore the objects one by one.');
+  });
+
+  // Any other Action.Execute verb: answered with an error card.
+  app.adaptiveCards.actionExecute(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action' && context.activity.value?.action?.type === 'Action.Execute',
+    async () => render('error', { title: 'Unknown action', message: 'This card asked for an action Rewind does not know.', whatToDo: 'Type help for what Rewind can do.', reference: '' }),
+  );
+
+  // Any other invoke: answered, never left to a 501.
+  app.activity(ActivityTypes.Invoke, async (context) => {
+    const card = render('error', { title: 'Not supported', message: 'Rewind does not handle this kind of action.', whatToDo: 'Type help for what Rewind can do.', reference: '' });
+    await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
+  });
+
+  app.error(async (context, error) => {
+    log(`rewind bot: unhandled turn error: ${error instanceof Error ? error.message : String(error)}`);
+    if (context.activity.type === ActivityTypes.Message) await send(context, errorCard(error)).catch(() => undefined);
+  });
+
+  return {
+    app,
+    pendingExecutions,
+    whenIdle: async () => {
+      while (pendingExecutions.size) await Promise.allSettled([...pendingExecutions]);
+    },
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The restore flow through Teams, end to end over a simulator tenant: a helpdesk user finds a deleted user, asks
+ * for approval, security leads decide on the approval card, the restore runs in the background and the result is
+ * posted; the tenant (the simulator's directory) is what the assertions read.
+ */
+import { DEMO_BOB_ID } from '../../graph-simulator/src';
+import { RestoreRecords } from '../../backup-engine/src';
+import { Verbs } from '../../cards/verbs';
+import { BotHarness, OPS_CHANNEL, PEOPLE, actionsOf, clickData, personal, startBotHarness, textOf } from './support/bot-harness';
+
+let h: BotHarness;
+beforeEach(async () => {
+  h = await startBotHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+/** Alex asks for bob's restore; returns the approver's view (with Approve / Reject) as Megan sees it. */
+async function requestBobRestore(requester = PEOPLE.alex) {
+  const said = await h.say(requester, 'restore user bob');
+  expect(said.cards).toHaveLength(1);
+  expect(textOf(said.cards[0])).toContain('Bob Kelly');
+  const requested = await h.invoke(requester, Verbs.requestApproval, clickData(said.cards[0], Verbs.requestApproval, { reason: 'Deleted by mistake (INC-42)' }), personal(requester));
+  expect(requested.invokeStatus).toBe(200);
+  expect(textOf(requested.invokeCard)).toContain('Waiting for approval');
+  const requestId = String(requested.invokeCard && (JSON.stringify(requested.invokeCard).match(/r-\d{8}-\d{6}-[0-9a-f]{6}/) ?? [''])[0]);
+  return { said, requested, requestId };
+}
+
+describe('when a helpdesk user restores a deleted user through the bot', () => {
+  it('then leads approve on the card, the restore runs once, and bob is back with his memberships; the password goes only to the requester', async () => {
+    const d = h.engine.simulator.directory;
+    const groupsBefore = [...d.memberOf(DEMO_BOB_ID).groups].sort();
+    // Security leads choose the approvals channel and are seen there (their MRIs go into refresh.userIds).
+    expect((await h.say(PEOPLE.megan, 'set approvals channel', OPS_CHANNEL)).activities[0].text).toMatch(/posted here/);
+    await h.say(PEOPLE.adele, 'help', OPS_CHANNEL);
+    await h.say(PEOPLE.alex, 'help'); // Alex's personal chat is known
+    d.deleteUser(DEMO_BOB_ID);
+    d.purgeDeleted(DEMO_BOB_ID); // gone for good: bob is recreated and gets a new password
+
+    const { requested, requestId } = await requestBobRestore();
+    expect(requestId).toMatch(/^r-/);
+    // The shared card went to the approvals channel, refreshing for the leads (not for the requester).
+    const shared = requested.activities.find((a) => a.type === 'message' && a.conversation?.id === OPS_CHANNEL.id);
+    expect(shared).toBeDefined();
+    const sharedCard = shared!.attachments![0].content as { refresh?: { userIds?: string[]; action: { verb: string } } };
+    expect(sharedCard.refresh?.action.verb).toBe(Verbs.refreshApproval);
+    // Only the leads the bot has seen (Lynne, a lead too, never wrote to the bot, so her MRI is unknown).
+    expect(sharedCard.refresh?.userIds?.sort()).toEqual([`29:${PEOPLE.megan.playgroundId}`, `29:${PEOPLE.adele.playgroundId}`].sort());
+    expect(actionsOf(sharedCard as never).map((a) => a.verb)).not.toContain(Verbs.approve);
+
+    // Megan's client refreshes: she gets Approve / Reject.
+    const view = await h.invoke(PEOPLE.megan, Verbs.refreshApproval, { requestId });
+    expect(actionsOf(view.invokeCard!).map((a) => a.verb)).toEqual(expect.arrayContaining([Verbs.approve, Verbs.reject]));
+    const approve = clickData(view.invokeCard!, Verbs.approve, { comment: 'ok' });
+    // The requester's own refresh has no buttons.
+    expect(actionsOf((await h.invoke(PEOPLE.alex, Verbs.refreshApproval, { requestId })).invokeCard!).map((a) => a.verb)).not.toContain(Verbs.approve);
+
+    // The requester (not a lead) and Patti (neither group) are refused, with the card's own data.
+    for (const who of [PEOPLE.alex, PEOPLE.patti]) {
+      const refused = await h.invoke(who, Verbs.approve, approve);
+      expect(refused.invokeStatus).toBe(200);
+      expect(textOf(refused.invokeCard)).toMatch(/Not allowed/);
+      expect(textOf(refused.invokeCard)).toMatch(/security leads group/);
+    }
+    // A forged plan hash is refused.
+    const forged = await h.invoke(PEOPLE.megan, Verbs.approve, { ...approve, planHash: 'a'.repeat(64) });
+    expect(textOf(forged.invokeCard)).toMatch(/Stale card/);
+
+    // Privileged (bob holds Helpdesk Administrator): two distinct leads.
+    const first = await h.invoke(PEOPLE.megan, Verbs.approve, approve);
+    expect(textOf(first.invokeCard)).toMatch(/another security lead must approve too/);
+    const again = await h.invoke(PEOPLE.megan, Verbs.approve, approve);
+    expect(textOf(again.invokeCard)).toMatch(/already decided/);
+    expect(h.bot.pendingExecutions.size).toBe(0);
+
+    const started = Date.now();
+    const second = await h.invoke(PEOPLE.adele, Verbs.approve, approve);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(textOf(second.invokeCard)).toMatch(/Restore running/);
+    expect(h.bot.pendingExecutions.size).toBe(1);
+    // A replayed final approval executes nothing more.
+    const replay = await h.invoke(PEOPLE.adele, Verbs.approve, approve);
+    expect(textOf(replay.invokeCard)).toMatch(/Not allowed/);
+    await h.bot.whenIdle();
+
+    const results = h.drain();
+    const toChannel = results.activities.filter((a) => a.conversation?.id === OPS_CHANNEL.id);
+    const toAlex = results.activities.filter((a) => a.conversation?.id === personal(PEOPLE.alex).id);
+    expect(toChannel).toHaveLength(1);
+    expect(toAlex).toHaveLength(1);
+    const channelCard = JSON.stringify(toChannel[0].attachments![0].content);
+    const alexCard = JSON.stringify(toAlex[0].attachments![0].content);
+    expect(channelCard).toMatch(/Restore complete|complete/i);
+    expect(channelCard).toMatch(/shown once to Alex Wilber in a personal chat/);
+    expect(alexCard).toMatch(/bob@contoso\.example/);
+
+    // bob is back, with his memberships.
+    const bob = d.getUser('bob@contoso.example');
+    expect(bob).toBeDefined();
+    // Memberships Graph cannot write (distribution lists, mail-enabled or dynamic groups) are skipped by the plan.
+    const plan = (await new RestoreRecords(h.store, h.engine.tenantId).readRequest(requestId))!.plan;
+    const skipped = new Set(plan.skips.map((s) => s.relatedId));
+    expect([...d.memberOf(bob!.id).groups].sort()).toEqual(groupsBefore.filter((g) => !skipped.has(g)));
+    expect(d.memberOf(bob!.id).groups.length).toBeGreaterThan(3);
+    // The credential is only in Alex's copy: it signs bob in (the simulator knows the password).
+    const password = (alexCard.match(/"id":"credentialSecret".*?"text":"([^"]+)"/) ?? [])[1];
+    expect(password?.length).toBeGreaterThanOrEqual(12);
+    expect(alexCard).toMatch(/Must be changed at next sign-in/);
+    expect(channelCard).not.toMatch(/credentialSecret/);
+    expect(channelCard).not.toContain(password);
+    // …and is stored nowhere (engine records, bot records, turn state).
+    for (const tenant of [h.engine.tenantId, 'bot']) {
+      for await (const document of h.store.queryTenant('catalog', tenant)) expect(JSON.stringify(document)).not.toContain(password);
+    }
+    // Executed once.
+    const trail = await new RestoreRecords(h.store, h.engine.tenantId).auditTrail(requestId);
+    expect(trail.filter((e) => e.event === 'executionStarted')).toHaveLength(1);
+    expect(trail.filter((e) => e.event === 'approved')).toHaveLength(2);
+  });
+
+  it('then a restart between request and approval loses nothing, and a requester who is also a lead cannot approve their own request', async () => {
+    h.engine.simulator.directory.deleteUser(DEMO_BOB_ID); // in the recycle bin: restored with its id
+    const { requestId } = await requestBobRestore(PEOPLE.lynne);
+    h.restart();
+    const view = await h.invoke(PEOPLE.megan, Verbs.refreshApproval, { requestId });
+    const approve = clickData(view.invokeCard!, Verbs.approve);
+    const own = await h.invoke(PEOPLE.lynne, Verbs.approve, approve);
+    expect(textOf(own.invokeCard)).toMatch(/cannot approve their own/);
+    await h.invoke(PEOPLE.megan, Verbs.approve, approve);
+    const final = await h.invoke(PEOPLE.adele, Verbs.approve, approve);
+    expect(textOf(final.invokeCard)).toMatch(/Restore running/);
+    await h.bot.whenIdle();
+    const result = h.drain();
+    expect(result.cards.map((c) => JSON.stringify(c)).join('')).toMatch(/Restore complete|complete/i);
+    expect(h.engine.simulator.directory.getUser(DEMO_BOB_ID)).toBeDefined();
+  });
+
+  it('then a reject ends the request and nothing runs', async () => {
+    h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
+    const { requestId } = await requestBobRestore();
+    const view = await h.invoke(PEOPLE.adele, Verbs.refreshApproval, { requestId });
+    const data = clickData(view.invokeCard!, Verbs.reject, { comment: 'Not without a ticket' });
+    expect(textOf((await h.invoke(PEOPLE.adele, Verbs.reject, data)).invokeCard)).toMatch(/Rejected: nothing will be restored/);
+    expect(textOf((await h.invoke(PEOPLE.megan, Verbs.approve, data)).invokeCard)).toMatch(/already rejected/);
+    expect(h.bot.pendingExecutions.size).toBe(0);
+    expect(h.engine.simulator.directory.getLive(DEMO_BOB_ID)).toBeUndefined();
+  });
+
+  it('then forged or malformed card data is refused and nothing is requested or executed', async () => {
+    h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
+    const said = await h.say(PEOPLE.alex, 'restore user bob');
+    const good = clickData(said.cards[0], Verbs.requestApproval, { reason: 'r' });
+    const forgeries: Record<string, unknown>[] = [
+      { ...good, objectId: 'not-a-guid' },
+      { ...good, objectId: '00000000-0000-4000-8000-000000000000' },
+      { ...good, snapshotId: '20991231T000000000Z-ffffff' },
+      { ...good, reason: 'x'.repeat(100_000) },
+      { ...good, withMemberships: 'maybe' },
+      { ...good, kind: 'role' },
+      { ...good, approver: PEOPLE.patti.id },
+      { ...good, reason: { nested: true } },
+      { ...good, reason: '   ' },
+    ];
+    for (const data of forgeries) {
+      const answer = await h.invoke(PEOPLE.alex, Verbs.requestApproval, data, personal(PEOPLE.alex));
+      expect(answer.invokeStatus).toBe(200);
+      expect(textOf(answer.invokeCard)).not.toContain('Waiting for approval');
+      expect(answer.cards).toHaveLength(0);
+    }
+    // Patti may not request at all.
+    expect(textOf((await h.invoke(PEOPLE.patti, Verbs.requestApproval, good)).invokeCard)).toMatch(/Not allowed/);
+    // Decisions on request ids that are not ones, or do not exist.
+    for (const requestId of ['../etc', 'r-20990101-000000-abcdef', 'x'.repeat(10_000)]) {
+      const answer = await h.invoke(PEOPLE.megan, Verbs.approve, { requestId, planHash: 'a'.repeat(64) });
+      expect(textOf(answer.invokeCard)).toMatch(/cannot be used|Unknown request/);
+    }
+    const trail = await new RestoreRecords(h.store, h.engine.tenantId).auditTrail();
+    expect(trail).toHaveLength(0);
+    expect(h.bot.pendingExecutions.size).toBe(0);
+  });
+});
