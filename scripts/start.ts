@@ -5,11 +5,15 @@
  * 2. The local Cosmos-compatible server, through the real @azure/cosmos SDK (COSMOS_PORT, default 8081); its data is
  *    imported from REWIND_DATA_FILE (default .rewind/local-cosmos.json) at start and exported there on Ctrl+C.
  * 3. A backup of the demo tenant into it, whose summary is printed.
+ * 4. The Teams bot on http://127.0.0.1:3978/api/messages (PORT), in local mode: without a bot identity the Bot
+ *    Framework token check is off, so it listens on loopback only and says so. Talk to it with the Microsoft 365
+ *    Agents Playground (`.m365agentsplayground.yml` holds demo-tenant users) or any HTTP client (expectReplies).
  * Then it keeps serving, so `npm run rewind -- <command>` can browse, diff and back up against the same stack.
- * The Teams bot joins this script with issue #6; until then this script says exactly what it started.
  */
 import { createGraphSimulator } from '../graph-simulator/src';
-import { GraphDirectoryGateway, runBackup, startLocalCosmos } from '../backup-engine/src';
+import { GraphDirectoryGateway, GraphDirectoryWriter, runBackup, startLocalCosmos } from '../backup-engine/src';
+import { readBotConfig } from '../bot/src/config';
+import { startBot } from '../bot/src/server';
 import { DEFAULT_DATA_FILE } from '../backup-engine/src/runtime';
 
 function port(name: string, fallback: number): number {
@@ -30,11 +34,12 @@ async function main(): Promise<void> {
   console.log(`rewind: local Cosmos DB at ${cosmos.endpoint}. ${cosmos.persistenceNote}`);
 
   let stopping = false;
+  let stopBot: () => Promise<void> = async () => undefined;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     console.log('rewind: stopping; saving the local store…');
-    void cosmos.close().then(() => simulator.close()).then(() => process.exit(0), (error: unknown) => {
+    void stopBot().then(() => cosmos.close()).then(() => simulator.close()).then(() => process.exit(0), (error: unknown) => {
       console.error(`rewind: could not save the local store: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     });
@@ -51,7 +56,13 @@ async function main(): Promise<void> {
       `${snapshot.stats.requests} Graph requests, ${snapshot.stats.resourceUnits} resource units, ${snapshot.stats.throttled} throttled.`,
   );
   for (const note of snapshot.notes) console.log(`rewind: note: ${note}`);
-  console.log('rewind: running. Try `npm run rewind -- find bob` or `npm run rewind -- diff tenant` in another terminal. Ctrl+C stops and saves.');
+
+  const botConfig = readBotConfig({ ...process.env, GRAPH_BASE_URL: graphUrl, REWIND_MODE: process.env.REWIND_MODE ?? 'local' });
+  const bot = await startBot(botConfig, { gateway, writer: new GraphDirectoryWriter({ baseUrl: graphUrl }), store: cosmos.store }, { tenantId: d.tenantId });
+  stopBot = () => bot.close();
+  console.log(`rewind: Teams bot at ${bot.url}/api/messages`);
+  console.log('rewind: running. In another terminal: `npm run playground` (Microsoft 365 Agents Playground), or');
+  console.log('rewind:   `npm run rewind -- find bob`, `npm run rewind -- diff tenant`. Ctrl+C stops and saves.');
 }
 
 main().catch((error: unknown) => {
