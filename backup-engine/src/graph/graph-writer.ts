@@ -139,12 +139,19 @@ const LINKS_QUERY = `$select=${LINK_SELECT.join(',')}&$top=${MAX_PAGE_SIZE}`;
 /** How one link write proceeds after its preparatory read (if any). */
 type Step = { result: LinkWriteResult } | { request: BatchRequest };
 
+export const WRITER_MAX_RETRIES = 12;
+
 export class GraphDirectoryWriter implements DirectoryWriter {
   private readonly graph: GraphClient;
   private readonly http: GraphHttp;
 
+  /**
+   * A restore reads and writes in bursts (the live state of every target, then the drift re-read, then the writes),
+   * and Graph keeps charging throttled requests: it waits out more throttling than a backup read does before it
+   * gives up (each wait honours Retry-After).
+   */
   constructor(options: GraphDirectoryWriterOptions) {
-    this.graph = createGraphClient(options);
+    this.graph = createGraphClient({ maxRetries: WRITER_MAX_RETRIES, ...options });
     this.http = new GraphHttp(this.graph);
   }
 
