@@ -23,6 +23,8 @@ import { Json, asArray, asRecord } from './wire-format';
 
 /** Graph accepts at most 20 requests per `$batch` (contract §1.5). */
 export const MAX_BATCH_REQUESTS = 20;
+/** `$batch` requests one `batchAll` keeps in flight. */
+export const BATCHES_IN_FLIGHT = 4;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -103,7 +105,17 @@ export class GraphHttp {
   async batchAll(requests: BatchRequest[], signal?: AbortSignal): Promise<BatchResponse[]> {
     const chunks: BatchRequest[][] = [];
     for (let i = 0; i < requests.length; i += MAX_BATCH_REQUESTS) chunks.push(requests.slice(i, i + MAX_BATCH_REQUESTS));
-    return (await Promise.all(chunks.map((chunk) => this.batch(chunk, signal)))).flat();
+    // A few batches at a time: each item is charged resource units even when it is throttled, so firing every batch
+    // at once can keep a tenant's budget spent for as long as the retries last.
+    const results: BatchResponse[][] = new Array(chunks.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, chunks.length) }, async () => {
+      while (next < chunks.length) {
+        const index = next++;
+        results[index] = await this.batch(chunks[index], signal);
+      }
+    }));
+    return results.flat();
   }
 
   /** One `$batch` of ≤ 20 requests, retrying throttled (and, when idempotent, failed) items (module comment). */
