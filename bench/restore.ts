@@ -136,11 +136,13 @@ async function bulkScenario(args: Args): Promise<void> {
     const throttledBefore = env.simulator.stats().throttled;
     const pacer = new WritePacer();
     const run = await approveAndRun(env, plan, pacer);
-    const floorMs = Math.max(0, (writes - GRAPH_WRITE_QUOTA.writes) / GRAPH_WRITE_QUOTA.writes * GRAPH_WRITE_QUOTA.windowMs);
+    // The quota is a sliding window: write number Q+1 cannot go before the window has moved past write number 1, so
+    // W writes need at least floor((W - 1) / Q) whole windows, however they are spread.
+    const floorMs = Math.floor((writes - 1) / GRAPH_WRITE_QUOTA.writes) * GRAPH_WRITE_QUOTA.windowMs;
     process.stdout.write(`${JSON.stringify({
       scenario: 'bulk-pacing', users: victims.length, steps: plan.steps.length, writes, status: run.outcome.status,
       failedSteps: run.outcome.steps.filter((s) => s.status === 'failed').length, failures: [...new Set(run.outcome.steps.filter((s) => s.failure).map((s) => `${s.description.split(" ")[0]} ${s.failure!.statusCode} ${s.failure!.code}: ${s.failure!.message}`))].slice(0, 5), wallMs: run.wallMs, writeQuotaFloorMs: Math.round(floorMs),
-      pacerWaitedMs: pacer.waitedMs, throttledResponses: env.simulator.stats().throttled - throttledBefore, executeRequests: run.executeRequests,
+      ratioToWriteQuotaFloor: floorMs ? Math.round((run.wallMs / floorMs) * 100) / 100 : null, pacerWaitedMs: pacer.waitedMs, throttledResponses: env.simulator.stats().throttled - throttledBefore, executeRequests: run.executeRequests,
     })}\n`);
   } finally {
     await env.simulator.close();
