@@ -161,11 +161,9 @@ export class GraphSimulator {
     this.governor = this.newGovernor();
   }
 
-  /** Back to the tenant the simulator started with, with no faults and fresh counters and budgets. */
+  /** A freshly seeded tenant of the current spec (the last one loaded), with no faults and fresh counters and budgets. */
   reset(): void {
-    this.currentDirectory = this.options.directory && this.spec.tenant === (this.options.tenant ?? 'demo')
-      ? buildTenant(this.spec, this.clock)
-      : buildTenant(this.spec, this.clock);
+    this.currentDirectory = buildTenant(this.spec, this.clock);
     this.deltaSessions.clear();
     this.governor = this.newGovernor();
     this.faults.set([]);

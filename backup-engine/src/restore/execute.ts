@@ -16,7 +16,7 @@
  */
 import { DirectoryWriter, LinkWrite, LinkWriteResult } from '../ports/directory-writer';
 import { SnapshotStore, isPreconditionFailedError } from '../ports/snapshot-store';
-import { finishPlan, planHashOf } from './plan';
+import { planHashOf } from './plan';
 import { randomPassword } from './password';
 import {
   ApprovalDocument,
@@ -416,4 +416,3 @@ function describeFailure(error: unknown): NonNullable<JournalStepDocument['failu
   return { ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}), ...(e.code ? { code: e.code } : {}), message: e.message ?? String(error), ...(e.requestId ? { requestId: e.requestId } : {}) };
 }
 
-export { finishPlan };

@@ -259,12 +259,14 @@ function planCopy(b: PlanBuilder, object: DesiredObject): void {
     return;
   }
   const nickname = upn.split('@')[0].replace(/[^A-Za-z0-9'.\-_!#^~]/g, '');
+  // The copy gets its own mail from its new mailNickname: the original's address stays with the original.
+  const { mail: _mail, ...copied } = writableAttributes('user', object.attributes, true);
+  void _mail;
   const attributes = {
-    ...writableAttributes('user', object.attributes, true),
-    userPrincipalName: upn, mailNickname: nickname, mail: null,
+    ...copied,
+    userPrincipalName: upn, mailNickname: nickname,
     displayName: asNew.displayName ?? `${String(object.attributes.displayName ?? nickname)} (restored)`,
   };
-  delete (attributes as Record<string, unknown>).mail;
   createUserWithCredential(b, object, attributes, `Create a copy of ${b.name(object.id)} as ${upn}`);
 }
 
@@ -396,7 +398,6 @@ function planGroupSets(b: PlanBuilder, group: DesiredObject, self: { ref: Object
   if (b.options.withOwnerships && !mailOnly) {
     reconcileSet(b, group, self, 'owners', group.owners, liveNow ? (b.live.owners[group.id] ?? []) : [], liveNow, false);
   }
-  void name;
 }
 
 function reconcileSet(b: PlanBuilder, group: DesiredObject, self: { ref: ObjectRef; madeBy?: string }, relation: 'members' | 'owners', desired: LinkRef[], current: string[], liveNow: boolean, usersOnly: boolean): void {
