@@ -683,8 +683,10 @@ export class RewindService {
     const diff = await queries.tenantDiff(fromSnapshot.id);
     const change = diff.roleChanges.find((c) => c.role.id === role.id);
     const row = (p: { displayName: string; userPrincipalName?: string; firstSeen: { at: string } }) => ({ name: p.displayName, userPrincipalName: p.userPrincipalName ?? '', firstSeen: formatWhen(p.firstSeen.at) });
+    // Whether the role is privileged, from its backed-up definition (the card flags privileged roles).
+    const definition = await queries.objectAt('roleDefinition', role.id).catch(() => undefined);
     return {
-      role: { name: role.displayName, privileged: false }, pushed: false, from: formatWhen(diff.from.at), to: formatWhen(diff.to.at),
+      role: { name: role.displayName, privileged: definition?.body.isPrivileged === true }, pushed: false, from: formatWhen(diff.from.at), to: formatWhen(diff.to.at),
       added: shown((change?.added ?? []).map(row), 30), removed: shown((change?.removed ?? []).map(row), 30),
     };
   }
