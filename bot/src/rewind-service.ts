@@ -273,12 +273,24 @@ export class RewindService {
     const versions = [...(await queries.versions(kind, id))].reverse();
     if (!versions.length) throw new ServiceRefusal('Not in the backups', `No backup has this ${kind}.`, 'Check the name, or type deleted to see what was deleted.');
 
+    // A version or time the user asked for is used or refused, never silently replaced by the newest version.
     let selectedSnapshot: SnapshotDocument | undefined;
-    if (options.snapshotId) selectedSnapshot = snapshots.find((s) => s.id === options.snapshotId);
-    else if (options.at) selectedSnapshot = await queries.resolveSnapshot(options.at).catch(() => undefined);
+    if (options.snapshotId) {
+      selectedSnapshot = snapshots.find((s) => s.id === options.snapshotId);
+      if (!selectedSnapshot) throw new ServiceRefusal('Unknown backup', 'That backup is not in the store (it may have been pruned).', `Type versions ${kind} <name> to see the versions there are.`);
+    } else if (options.at) {
+      try {
+        selectedSnapshot = await queries.resolveSnapshot(options.at);
+      } catch (error) {
+        throw new ServiceRefusal('No backup at that time', error instanceof Error ? error.message : String(error), `Type versions ${kind} <name> to see the versions there are.`);
+      }
+    }
     let current = selectedSnapshot ? await queries.objectAt(kind, id, selectedSnapshot.id) : undefined;
+    if (selectedSnapshot && !current) {
+      throw new ServiceRefusal('Not in that backup', `This ${kind} was not in the backup of ${formatWhen(selectedSnapshot.completedAt)}; its first version is from ${formatWhen(versions[versions.length - 1].firstSeen.at)}.`);
+    }
     if (!current) {
-      // The newest version the object had.
+      // Nothing asked for: the newest version the object had.
       selectedSnapshot = snapshots.find((s) => s.id === versions[0].lastSeen.snapshotId)!;
       current = await queries.objectAt(kind, id, selectedSnapshot.id);
     }

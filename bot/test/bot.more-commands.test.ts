@@ -176,6 +176,10 @@ describe('when people use the read-only and channel commands', () => {
     expect(today).not.toContainEqual({ status: 'onlyNow', name: nameOf(joined.id) });
     expect(textOf(todayCard)).toMatch(/"text":"Group memberships".*?only in the backup 0 · only today 0/);
     expect(textOf((await h.say(PEOPLE.patti, 'memberships bob at yesterday')).cards[0])).toMatch(/not a date/);
+    // A time before any backup is refused, not answered with the newest version.
+    const tooEarly = textOf((await h.say(PEOPLE.patti, 'memberships bob at 1999-01-01')).cards[0]);
+    expect(tooEarly).toMatch(/No backup at that time/);
+    expect(tooEarly).toMatch(/no snapshot was completed by 1999-01-01/);
   });
 
   it('when a role assignment changed between backups, then diff role since 7d shows the added principal', async () => {
