@@ -103,12 +103,16 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     startTypingTimer: options.startTypingTimer ?? true,
   });
   const pendingExecutions = new Set<Promise<void>>();
-  const track = (work: () => Promise<void>): void => {
+  /** Edits of posted cards in flight (kept apart from executions: an edit is not a restore running). */
+  const pendingUpdates = new Set<Promise<void>>();
+  const trackIn = (set: Set<Promise<void>>) => (work: () => Promise<void>): void => {
     const promise: Promise<void> = work()
       .catch((error: unknown) => log(`rewind bot: background work failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => pendingExecutions.delete(promise));
-    pendingExecutions.add(promise);
+      .finally(() => set.delete(promise));
+    set.add(promise);
   };
+  const track = trackIn(pendingExecutions);
+  const trackUpdate = trackIn(pendingUpdates);
 
   const errorCard = (error: unknown): AdaptiveCard => {
     if (!isServiceRefusal(error)) log(`rewind bot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -262,8 +266,8 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const note = names.length ? `Approval requested from ${names.join(', ')}.` : undefined;
     const channel = await service.records.channel('approvals');
     if (channel && conversationIdOf(channel) !== context.activity.conversation?.id) {
-      await proactive(channel, card, note);
-      await service.records.addPost(requestId, { reference: channel });
+      const posted = await app.sendProactiveActivity(asReference(channel), cardActivity(card, note));
+      await service.records.addPost(requestId, { reference: channel, ...(posted?.id ? { activityId: posted.id } : {}) });
     } else {
       const activityId = await send(context, card, note);
       await service.records.addPost(requestId, { reference: referenceOf(context), ...(activityId ? { activityId } : {}) });
@@ -273,9 +277,29 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   const readOnlyApproval = async (requestId: string, note: string): Promise<AdaptiveCard> =>
     render('approval', await service.approvalCardModel(requestId, { kind: 'readOnly', note }));
 
+  /**
+   * Edits every posted shared approval card to the request's current state (pending with who decided, approved,
+   * rejected, running, complete / incomplete / failed), so everyone sees where it is. While pending, the card keeps
+   * `refresh` for the approvers who can still decide; afterwards it has none, and no buttons.
+   */
+  const updateSharedCards = async (requestId: string): Promise<void> => {
+    const record = await service.records.request(requestId);
+    const posts = (record?.posts ?? []).filter((p) => p.activityId);
+    if (!record || !posts.length) return;
+    const pending = (await service.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] })).state === 'pending';
+    const { mris } = pending ? await approverMris(record.requesterObjectId, record.selectedApproverId) : { mris: [] as string[] };
+    const card = render('approval', await service.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: mris }));
+    for (const post of posts) {
+      await options.adapter.continueConversationAsync(options.botAppId ?? '', asReference(post.reference), async (context) => {
+        await context.updateActivity({ ...cardActivity(card), id: post.activityId });
+      });
+    }
+  };
+
   /** Runs an approved request and posts the results; the credential only to the requester's personal chat. */
   const runExecution = async (requestId: string, decidedIn: StoredReference): Promise<void> => {
     const result = await service.execute(requestId);
+    await updateSharedCards(requestId);
     const record = await service.records.request(requestId);
     const targets = new Map<string, StoredReference>();
     for (const post of record?.posts ?? []) {
@@ -321,10 +345,15 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   const decision = (kind: 'approve' | 'reject') => async (context: Ctx, data: Record<string, unknown>): Promise<AdaptiveCard> => {
     const actor = actorOf(context);
     const outcome = await service.decide(actor, data.requestId, kind, data.comment, data.planHash);
+    const requestId = outcome.model.requestId;
     if (outcome.status === 'approved') {
-      const requestId = outcome.model.requestId;
       const reference = referenceOf(context);
-      track(() => runExecution(requestId, reference));
+      track(async () => {
+        await updateSharedCards(requestId);
+        await runExecution(requestId, reference);
+      });
+    } else {
+      trackUpdate(() => updateSharedCards(requestId));
     }
     return render('approval', outcome.model);
   };
@@ -389,7 +418,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     app,
     pendingExecutions,
     whenIdle: async () => {
-      while (pendingExecutions.size) await Promise.allSettled([...pendingExecutions]);
+      while (pendingExecutions.size || pendingUpdates.size) await Promise.allSettled([...pendingExecutions, ...pendingUpdates]);
     },
   };
 }

@@ -6,6 +6,7 @@
 import { DEMO_BOB_ID } from '../../graph-simulator/src';
 import { RestoreRecords } from '../../backup-engine/src';
 import { Verbs } from '../../cards/verbs';
+import type { AdaptiveCard } from '../../cards/render';
 import { BotHarness, OPS_CHANNEL, PEOPLE, actionsOf, clickData, personal, startBotHarness, textOf } from './support/bot-harness';
 
 let h: BotHarness;
@@ -95,6 +96,18 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     expect(channelCard).toMatch(/Restore complete|complete/i);
     expect(channelCard).toMatch(/shown once to Alex Wilber in a personal chat/);
     expect(alexCard).toMatch(/bob@contoso\.example/);
+
+    // The shared approval card in the channel was edited to the final state: no buttons, no refresh.
+    const posts = (await h.service.records.request(requestId))!.posts.filter((p) => p.activityId);
+    expect(posts).toHaveLength(1);
+    const sharedCards = h.adapter.activeQueue
+      .filter((a) => a.id === posts[0].activityId)
+      .map((a) => a.attachments?.[0]?.content as AdaptiveCard);
+    expect(sharedCards).toHaveLength(1);
+    const finalShared = sharedCards[sharedCards.length - 1];
+    expect(textOf(finalShared)).toMatch(/complete|incomplete/i);
+    expect(actionsOf(finalShared).map((a) => a.verb)).not.toContain(Verbs.approve);
+    expect(finalShared.refresh).toBeUndefined();
 
     // bob is back, with his memberships.
     const bob = d.getUser('bob@contoso.example');
