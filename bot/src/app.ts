@@ -56,6 +56,8 @@ export interface RewindBot {
   pendingExecutions: Set<Promise<void>>;
   /** Resolves once nothing started by a turn is running any more. */
   whenIdle(): Promise<void>;
+  /** The daily backup with its summary and pushed privileged role diffs (the scheduler in server.ts calls it). */
+  runScheduledBackup(): Promise<void>;
 }
 
 type Ctx = TurnContext;
@@ -296,6 +298,21 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     }
   };
 
+  /**
+   * The daily backup: runs it and posts the summary, then a role-member diff card per privileged role whose members
+   * changed, to the summary channel (`set summary channel`). Without a summary channel nothing is posted (and it says so).
+   */
+  const runScheduledBackup = async (): Promise<void> => {
+    const { summary, roleDiffs } = await service.scheduledBackup();
+    const channel = await service.records.channel('summary');
+    if (!channel) {
+      log('rewind bot: daily backup done; no summary channel is set (say "set summary channel" in one), so nothing was posted');
+      return;
+    }
+    await proactive(channel, render('dailySummary', summary));
+    for (const diff of roleDiffs) await proactive(channel, render('roleDiff', diff));
+  };
+
   /** Runs an approved request and posts the results; the credential only to the requester's personal chat. */
   const runExecution = async (requestId: string, decidedIn: StoredReference): Promise<void> => {
     const result = await service.execute(requestId);
@@ -417,6 +434,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   return {
     app,
     pendingExecutions,
+    runScheduledBackup,
     whenIdle: async () => {
       while (pendingExecutions.size || pendingUpdates.size) await Promise.allSettled([...pendingExecutions, ...pendingUpdates]);
     },

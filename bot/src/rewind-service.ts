@@ -725,6 +725,34 @@ export class RewindService {
     };
   }
 
+  /**
+   * The scheduled (daily) backup: run it, summarise it with the privileged role changes since the previous snapshot,
+   * and a role-member diff card for each privileged role whose members changed (to push to the summary channel).
+   */
+  async scheduledBackup(): Promise<{ summary: DailySummaryCardModel; roleDiffs: RoleDiffCardModel[] }> {
+    if (!this.options.gateway) throw new ServiceRefusal('Not available', 'This bot has no backup connection configured.');
+    await runBackup(this.options.gateway, this.options.store, { leaseTtlMs: 10 * 60_000, leaseOwner: 'rewind-bot-schedule' });
+    const summary = await this.backupStatusModel();
+    const queries = this.queries();
+    const snapshots = await queries.listSnapshots();
+    if (snapshots.length < 2) return { summary, roleDiffs: [] };
+    const diff = await queries.tenantDiff(snapshots[snapshots.length - 2].id, snapshots[snapshots.length - 1].id);
+    const roleDiffs: RoleDiffCardModel[] = [];
+    const rows: { role: string; change: 'added' | 'removed'; member: string }[] = [];
+    for (const change of diff.roleChanges) {
+      const definition = await queries.objectAt('roleDefinition', change.role.id).catch(() => undefined);
+      if (definition?.body.isPrivileged !== true) continue;
+      const row = (p: { displayName: string; userPrincipalName?: string; firstSeen: { at: string } }) => ({ name: p.displayName, userPrincipalName: p.userPrincipalName ?? '', firstSeen: formatWhen(p.firstSeen.at) });
+      for (const p of change.added) rows.push({ role: change.role.displayName, change: 'added', member: p.displayName });
+      for (const p of change.removed) rows.push({ role: change.role.displayName, change: 'removed', member: p.displayName });
+      roleDiffs.push({
+        role: { name: change.role.displayName, privileged: true }, pushed: true, from: formatWhen(diff.from.at), to: formatWhen(diff.to.at),
+        added: shown(change.added.map(row), 30), removed: shown(change.removed.map(row), 30),
+      });
+    }
+    return { summary: { ...summary, roleChanges: shown(rows, 15) }, roleDiffs };
+  }
+
   async backupNow(actor: Person): Promise<DailySummaryCardModel> {
     if (!(await this.membership(actor.objectId)).helpdesk) throw new ServiceRefusal('Not allowed', 'Only members of the helpdesk group can start a backup.');
     if (!this.options.gateway) throw new ServiceRefusal('Not available', 'This bot has no backup connection configured.', 'Run rewind backup from the CLI.');

@@ -17,6 +17,7 @@ import type { OpenedEngine } from '../../backup-engine/src';
 import { createBotApp, RewindBot } from './app';
 import { BotConfig } from './config';
 import { RewindService } from './rewind-service';
+import { scheduleDaily } from './schedule';
 import { CosmosBotStorage } from './state/cosmos-storage';
 
 export interface StartedBot {
@@ -72,10 +73,13 @@ export async function startBot(config: BotConfig, engine: Pick<OpenedEngine, 'ga
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   log(`Rewind bot listening on ${url}/api/messages${identity ? '' : ' (loopback only, no bot identity)'}`);
+  const daily = scheduleDaily(config.summaryTimeUtc, () => bot.runScheduledBackup(), { log });
+  log(`Daily backup and summary at ${config.summaryTimeUtc.text} UTC (next ${daily.next.toISOString()})`);
   return {
     url,
     bot,
     close: async () => {
+      daily.stop();
       await bot.whenIdle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
