@@ -303,7 +303,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
    * changed, to the summary channel (`set summary channel`). Without a summary channel nothing is posted (and it says so).
    */
   const runScheduledBackup = async (): Promise<void> => {
-    const { summary, roleDiffs } = await service.scheduledBackup();
+    const { summary, roleDiffs, alert } = await service.scheduledBackup();
     const channel = await service.records.channel('summary');
     if (!channel) {
       log('rewind bot: daily backup done; no summary channel is set (say "set summary channel" in one), so nothing was posted');
@@ -311,6 +311,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     }
     await proactive(channel, render('dailySummary', summary));
     for (const diff of roleDiffs) await proactive(channel, render('roleDiff', diff));
+    if (alert) await proactive(channel, render('alert', alert));
   };
 
   /** Runs an approved request and posts the results; the credential only to the requester's personal chat. */
@@ -410,8 +411,11 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     return readOnlyApproval(requested.requestId, `The undo was sent for approval as ${requested.requestId}.`);
   });
 
-  execute(Verbs.reviewAlert, async () => {
-    throw new ServiceRefusal('Not available yet', 'Reviewing an alert from its card is not available yet.', 'Use deleted since 24h and restore the objects one by one.');
+  execute(Verbs.reviewAlert, async (context, data) => {
+    const actor = actorOf(context);
+    const requested = await service.requestAlertRestore(actor, data.alertId, referenceOf(context));
+    await postApproval(context, requested.requestId, requested.selectedApproverId, actor);
+    return readOnlyApproval(requested.requestId, `A restore of everything deleted was sent for approval as ${requested.requestId}.`);
   });
 
   // Any other Action.Execute verb: answered with an error card.

@@ -38,6 +38,7 @@ import {
 } from '../../backup-engine/src';
 import { ANY_SECURITY_LEAD, RestoreOptionId } from '../../cards/verbs';
 import {
+  AlertCardModel,
   ApprovalCardModel,
   ApprovalView,
   ChooserCardModel,
@@ -99,6 +100,8 @@ export interface RewindServiceOptions {
   helpdeskGroupId: string;
   securityLeadsGroupId: string;
   approvalTtlInMs: number;
+  /** Users and groups deleted between two backups that raise a mass-deletion alert (MASS_DELETION_THRESHOLD). */
+  massDeletionThreshold?: number;
   now?: () => Date;
 }
 
@@ -729,7 +732,7 @@ export class RewindService {
    * The scheduled (daily) backup: run it, summarise it with the privileged role changes since the previous snapshot,
    * and a role-member diff card for each privileged role whose members changed (to push to the summary channel).
    */
-  async scheduledBackup(): Promise<{ summary: DailySummaryCardModel; roleDiffs: RoleDiffCardModel[] }> {
+  async scheduledBackup(): Promise<{ summary: DailySummaryCardModel; roleDiffs: RoleDiffCardModel[]; alert?: AlertCardModel }> {
     if (!this.options.gateway) throw new ServiceRefusal('Not available', 'This bot has no backup connection configured.');
     await runBackup(this.options.gateway, this.options.store, { leaseTtlMs: 10 * 60_000, leaseOwner: 'rewind-bot-schedule' });
     const summary = await this.backupStatusModel();
@@ -750,7 +753,41 @@ export class RewindService {
         added: shown(change.added.map(row), 30), removed: shown(change.removed.map(row), 30),
       });
     }
-    return { summary: { ...summary, roleChanges: shown(rows, 15) }, roleDiffs };
+    const deleted = diff.deleted.filter((o) => o.kind === 'user' || o.kind === 'group');
+    const threshold = this.options.massDeletionThreshold ?? Number.POSITIVE_INFINITY;
+    const alert: AlertCardModel | undefined = deleted.length >= threshold ? {
+      alertId: `${diff.from.snapshotId}..${diff.to.snapshotId}`, kind: 'massDeletion',
+      headline: `${deleted.length} users and groups were deleted between two backups`, detectedAt: formatWhen(diff.to.at),
+      threshold: `Threshold: ${threshold} deletions between two backups`,
+      counts: shown([{ label: 'users', total: deleted.filter((o) => o.kind === 'user').length }, { label: 'groups', total: deleted.filter((o) => o.kind === 'group').length }], 8),
+      objects: shown(deleted.map((o) => ({ kindLabel: o.kind, name: o.displayName, detail: o.userPrincipalName ?? '' })), 15),
+      canReview: true,
+    } : undefined;
+    return { summary: { ...summary, roleChanges: shown(rows, 15) }, roleDiffs, ...(alert ? { alert } : {}) };
+  }
+
+  /**
+   * "Review and restore" on a mass-deletion alert: one plan that restores every user and group deleted between the
+   * alert's two snapshots, from the earlier one, sent for approval like any other. The alert id is card data: it is
+   * checked against the stored snapshots, and the deleted objects are recomputed here, never taken from the card.
+   */
+  async requestAlertRestore(actor: Person, alertId: unknown, requestReference?: Record<string, unknown>): Promise<{ requestId: string; model: ApprovalCardModel; selectedApproverId: string }> {
+    const match = typeof alertId === 'string' && alertId.length <= 200 ? /^([0-9TZ]+-[0-9a-f]{6})\.\.([0-9TZ]+-[0-9a-f]{6})$/.exec(alertId) : null;
+    if (!match) throw new ServiceRefusal('This card cannot be used', 'The card sent an alert id that is not one.');
+    if (!(await this.membership(actor.objectId)).helpdesk) throw new ServiceRefusal('Not allowed', 'Only members of the helpdesk group can request a restore.');
+    const queries = this.queries();
+    const ids = new Set((await queries.listSnapshots()).map((x) => x.id));
+    if (!ids.has(match[1]) || !ids.has(match[2])) throw new ServiceRefusal('Unknown alert', 'The backups this alert compared are no longer stored.');
+    const diff = await queries.tenantDiff(match[1], match[2]);
+    const targets = diff.deleted.filter((o) => o.kind === 'user' || o.kind === 'group').map((o) => ({ kind: o.kind as 'user' | 'group', id: o.id }));
+    if (!targets.length) throw new ServiceRefusal('Nothing to restore', 'Nothing was deleted between those backups.');
+    const plan = (await planFromSnapshot(this.options.store, this.options.tenantId, this.options.writer, { targets, at: match[1] })).plan;
+    const requestId = await requestRestore(this.options.store, {
+      plan, requester: { objectId: actor.objectId.toLowerCase(), ...(actor.displayName ? { displayName: actor.displayName } : {}) },
+      reason: `Mass deletion alert ${alertId}`, requiredApprovals: requiredApprovals(plan.sensitivity), approvalTtlMs: this.options.approvalTtlInMs,
+    }, this.now);
+    await this.records.saveRequest({ requestId, requesterObjectId: actor.objectId.toLowerCase(), ...(requestReference ? { requestReference } : {}), selectedApproverId: ANY_SECURITY_LEAD, posts: [] });
+    return { requestId, model: await this.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] }), selectedApproverId: ANY_SECURITY_LEAD };
   }
 
   async backupNow(actor: Person): Promise<DailySummaryCardModel> {

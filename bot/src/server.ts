@@ -42,7 +42,7 @@ export async function startBot(config: BotConfig, engine: Pick<OpenedEngine, 'ga
   const tenantId = options.tenantId ?? (await engine.gateway.getTenant()).tenantId;
   const service = new RewindService({
     store: engine.store, writer: engine.writer, gateway: engine.gateway, tenantId,
-    helpdeskGroupId: config.helpdeskGroupId, securityLeadsGroupId: config.securityLeadsGroupId, approvalTtlInMs: config.approvalTtlInMs,
+    helpdeskGroupId: config.helpdeskGroupId, securityLeadsGroupId: config.securityLeadsGroupId, approvalTtlInMs: config.approvalTtlInMs, massDeletionThreshold: config.massDeletionThreshold,
   });
   const identity = config.identity;
   const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory(identity ? { ...identity } : {}));

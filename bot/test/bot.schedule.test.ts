@@ -3,8 +3,9 @@
  * posts the summary to the summary channel with the privileged role changes, and pushes a role-member diff card.
  */
 import { nextDailyRun, scheduleDaily } from '../src/schedule';
-import { BotHarness, OPS_CHANNEL, PEOPLE, startBotHarness, textOf } from './support/bot-harness';
-import { SnapshotQueries } from '../../backup-engine/src';
+import { BotHarness, OPS_CHANNEL, PEOPLE, actionsOf, startBotHarness, textOf } from './support/bot-harness';
+import { Verbs } from '../../cards/verbs';
+import { RestoreRecords, SnapshotQueries } from '../../backup-engine/src';
 import type { AdaptiveCard } from '../../cards/render';
 
 describe('when the next daily run is computed', () => {
@@ -55,5 +56,42 @@ describe('when the daily backup runs after a privileged role changed', () => {
     expect(textOf(posted[0])).toContain(PEOPLE.patti.name);
     expect(textOf(posted[1])).toMatch(/Privileged role/);
     expect(textOf(posted[1])).toContain(PEOPLE.patti.name);
+  });
+});
+
+describe('when many users were deleted between two backups', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness();
+  });
+  afterAll(() => h.close());
+
+  it('then the daily backup posts a mass-deletion alert whose "Review and restore" sends one plan for all of them for approval', async () => {
+    await h.say(PEOPLE.megan, 'set summary channel', OPS_CHANNEL);
+    h.drain();
+    const d = h.engine.simulator.directory;
+    const victims = [...d.users()].filter((u) => u.props.onPremisesSyncEnabled !== true && !Object.values(PEOPLE).some((p) => p.id === u.id)).slice(0, 4);
+    for (const v of victims) d.deleteUser(v.id);
+
+    await h.bot.runScheduledBackup();
+
+    const posted = h.drain().activities.filter((a) => a.conversation?.id === OPS_CHANNEL.id).map((a) => a.attachments?.[0]?.content as AdaptiveCard);
+    const alert = posted.find((card) => textOf(card).includes('were deleted between two backups'));
+    expect(alert).toBeDefined();
+    const review = actionsOf(alert!).find((a) => a.verb === Verbs.reviewAlert)!;
+    expect(review).toBeDefined();
+
+    const refused = await h.invoke(PEOPLE.patti, Verbs.reviewAlert, review.data);
+    expect(textOf(refused.invokeCard)).toMatch(/helpdesk group/);
+    const forged = await h.invoke(PEOPLE.alex, Verbs.reviewAlert, { alertId: '../../etc' });
+    expect(textOf(forged.invokeCard)).toMatch(/cannot be used/);
+
+    const requested = await h.invoke(PEOPLE.alex, Verbs.reviewAlert, review.data);
+    const requestId = (textOf(requested.invokeCard).match(/r-\d{8}-\d{6}-[0-9a-f]{6}/) ?? [])[0]!;
+    expect(requestId).toBeDefined();
+    const stored = await new RestoreRecords(h.store, h.engine.tenantId).readRequest(requestId);
+    expect(stored!.plan.targets.map((t) => t.id).sort()).toEqual(victims.map((v) => v.id).sort());
+    expect(stored!.plan.steps.filter((s) => s.action.type === 'restoreFromRecycleBin')).toHaveLength(4);
+    expect(victims.every((v) => !d.getLive(v.id))).toBe(true);
   });
 });

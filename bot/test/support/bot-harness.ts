@@ -94,7 +94,7 @@ export async function startBotHarness(): Promise<BotHarness> {
   const adapter = new BotTestAdapter(undefined, { channelId: 'msteams' });
   const makeService = () => new RewindService({
     store: engine.store, writer, gateway: engine.gateway, tenantId: engine.tenantId,
-    helpdeskGroupId: DEMO_HELPDESK_GROUP_ID, securityLeadsGroupId: DEMO_SECURITY_LEADS_GROUP_ID, approvalTtlInMs: 3_600_000,
+    helpdeskGroupId: DEMO_HELPDESK_GROUP_ID, securityLeadsGroupId: DEMO_SECURITY_LEADS_GROUP_ID, approvalTtlInMs: 3_600_000, massDeletionThreshold: 3,
   });
   const makeBot = (service: RewindService) => createBotApp({
     adapter: adapter as unknown as TeamsAdapter, storage: new CosmosBotStorage(engine.store), service,
