@@ -66,7 +66,7 @@ describe('when an invoke is not one the bot knows', () => {
     expect(unknown.invokeStatus).toBe(200);
     expect(textOf(unknown.invokeCard)).toMatch(/Unknown action/);
     const alert = await h.invoke(PEOPLE.megan, Verbs.reviewAlert, { alertId: 'a' });
-    expect(textOf(alert.invokeCard)).toMatch(/Not available yet/);
+    expect(textOf(alert.invokeCard)).toMatch(/alert id that is not one/);
     // Not even an Action.Execute: still answered.
     const other = await h.invokeRaw(PEOPLE.alex, { type: 'invoke', name: 'composeExtension/query', value: {} });
     expect(other.invokeStatus).toBe(200);
