@@ -68,13 +68,11 @@ describe('fault injection', () => {
   });
 
   it('an "after" fault runs the write and still answers an error (the case idempotent retries must handle)', async () => {
-    const domain = fx.simulator.directory.domains[0];
     fx.simulator.setFaults([{ method: 'POST', path: '^/groups$', status: 500, phase: 'after', times: 1 }]);
     const response = await fx.request('POST', '/v1.0/groups', { body: { displayName: 'After', mailEnabled: false, mailNickname: 'afterfault', securityEnabled: true } });
     expect(response.status).toBe(500);
     const found = await fx.request<{ value: Json[] }>('GET', "/v1.0/groups?$filter=mailNickname eq 'afterfault'");
     expect(found.body.value).toHaveLength(1);
-    expect(domain).toContain('.');
   });
 
   it('status 0 drops the connection without an answer', async () => {

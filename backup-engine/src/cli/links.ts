@@ -20,21 +20,9 @@ export async function linkSetAt(queries: SnapshotQueries, kind: Extract<EntryKin
   return nameLinks(queries, body?.links ?? []);
 }
 
-/** A principal id as a user, else as a group (role assignments do not record the principal's type). */
-export async function principalNames(queries: SnapshotQueries, ids: string[]): Promise<NamedObject[]> {
-  const asUsers = await queries.names(ids.map((id) => ({ kind: 'user', id })));
-  const unknown = asUsers.filter((n) => n.displayName.startsWith('(unknown'));
-  if (!unknown.length) return asUsers;
-  const asGroups = new Map((await queries.names(unknown.map((n) => ({ kind: 'group', id: n.id })))).map((n) => [n.id, n]));
-  return asUsers.map((n) => {
-    const group = asGroups.get(n.id);
-    return group && !group.displayName.startsWith('(unknown') ? group : n;
-  });
-}
-
 export async function roleAssignmentsAt(queries: SnapshotQueries, roleId: string, snapshot: SnapshotDocument): Promise<{ principal: NamedObject; directoryScopeId: string }[]> {
   const body = await queries.bodyAt<RoleAssignmentsBody>(entryKey('roleAssignments', roleId), snapshot);
   const assignments = body?.assignments ?? [];
-  const principals = await principalNames(queries, assignments.map((a) => a.principalId));
+  const principals = await queries.principalNames(assignments.map((a) => a.principalId));
   return assignments.map((a, i) => ({ principal: principals[i], directoryScopeId: a.directoryScopeId }));
 }

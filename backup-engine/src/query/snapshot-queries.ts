@@ -7,7 +7,7 @@
  */
 import { LinkRef, ObjectKind } from '../model/directory';
 import { SnapshotStore } from '../ports/snapshot-store';
-import { DirectoryRoleBody, LinkSetBody, PrincipalLinksBody, emptyPrincipalLinks, RecycleBinBody, RoleAssignmentsBody, SubscribedSkusBody, UserBody } from '../snapshot/bodies';
+import { LinkSetBody, PrincipalLinksBody, emptyPrincipalLinks, RecycleBinBody, RoleAssignmentsBody, SubscribedSkusBody, UserBody } from '../snapshot/bodies';
 import { canonicalJson } from '../snapshot/canonical';
 import { HistoryDocument, HistoryEvent, SnapshotDocument } from '../snapshot/documents';
 import { EntryKind, entryKey, parseEntryKey } from '../snapshot/keys';
@@ -333,12 +333,17 @@ export class SnapshotQueries {
     return result;
   }
 
-  private async principalNames(ids: string[]): Promise<NamedObject[]> {
+  /** Principals by id, as users, else as groups (role assignments do not record the principal's type). */
+  async principalNames(ids: string[]): Promise<NamedObject[]> {
+    const unknown = (n: NamedObject) => n.displayName.startsWith('(unknown');
     const asUsers = await this.names(ids.map((id) => ({ kind: 'user', id })));
-    const unknown = asUsers.filter((n) => n.displayName.startsWith('(unknown'));
-    if (!unknown.length) return asUsers;
-    const asGroups = new Map((await this.names(unknown.map((n) => ({ kind: 'group', id: n.id })))).map((n) => [n.id, n]));
-    return asUsers.map((n) => (n.displayName.startsWith('(unknown') && !asGroups.get(n.id)!.displayName.startsWith('(unknown') ? asGroups.get(n.id)! : n));
+    const missing = asUsers.filter(unknown);
+    if (!missing.length) return asUsers;
+    const asGroups = new Map((await this.names(missing.map((n) => ({ kind: 'group', id: n.id })))).map((n) => [n.id, n]));
+    return asUsers.map((n) => {
+      const group = asGroups.get(n.id);
+      return unknown(n) && group && !unknown(group) ? group : n;
+    });
   }
 
   /** The first snapshot in (from, to] whose version of `key` satisfies `holds`. */
@@ -388,9 +393,6 @@ export class SnapshotQueries {
       .reverse();
   }
 
-  async directoryRoleAt(roleTemplateId: string, at?: string | Date): Promise<DirectoryRoleBody | undefined> {
-    return this.bodyAt<DirectoryRoleBody>(entryKey('directoryRole', roleTemplateId), await this.resolveSnapshot(at));
-  }
 }
 
 function ref(snapshot: SnapshotDocument): SnapshotRef {

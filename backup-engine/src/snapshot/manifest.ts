@@ -105,19 +105,6 @@ export async function loadManifest(repository: SnapshotRepository, rootHash: str
   return { rootHash, innerHashes, leafHashes, entries };
 }
 
-/** Reads one entry's hash from a manifest without loading it all (root → inner → leaf: three point reads). */
-export async function lookupEntry(repository: SnapshotRepository, rootHash: string, key: string): Promise<string | undefined> {
-  const index = leafIndexOf(key);
-  const [root] = await readNodes(repository, [rootHash]);
-  const innerHash = root.children?.[String(Math.floor(index / LEAVES_PER_INNER))];
-  if (!innerHash) return undefined;
-  const [inner] = await readNodes(repository, [innerHash]);
-  const leafHash = inner.children?.[String(index % LEAVES_PER_INNER)];
-  if (!leafHash) return undefined;
-  const [leaf] = await readNodes(repository, [leafHash]);
-  return leaf.entries?.find(([k]) => k === key)?.[1];
-}
-
 /** Every node hash a manifest reaches (for prune and check). */
 export async function manifestNodeHashes(repository: SnapshotRepository, rootHash: string): Promise<{ nodes: string[]; manifest: LoadedManifest }> {
   const manifest = await loadManifest(repository, rootHash);

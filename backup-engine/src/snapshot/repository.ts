@@ -107,12 +107,6 @@ export class SnapshotRepository {
     }));
   }
 
-  /** Re-hashes a stored version: true when its content still matches its id. */
-  async verifyVersion(document: VersionDocument): Promise<boolean> {
-    const [body] = await this.readVersions([{ key: document.key, hash: document.id }]);
-    return body !== undefined && contentHash(body) === document.id;
-  }
-
   // ------------------------------------------------------------ histories
 
   async readHistories(keys: string[]): Promise<(HistoryDocument | undefined)[]> {
@@ -209,10 +203,6 @@ export class SnapshotRepository {
 /** Cosmos ids may not contain '/', '\\', '?' or '#': name buckets are keyed by the hex of their prefix. */
 export function nameBucketId(prefix: string): string {
   return `names-${Buffer.from(prefix, 'utf8').toString('hex')}`;
-}
-
-export function hashText(text: string): string {
-  return sha256Hex(text);
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. Rejects with the first failure after all settle. */

@@ -69,16 +69,3 @@ export async function startSimulator(options: GraphSimulatorOptions = {}): Promi
   };
   return { simulator, url, graph, request, close: () => simulator.close() };
 }
-
-/** Reads every page of a collection by following `@odata.nextLink`. */
-export async function readAll<T>(fixture: SimulatorFixture, path: string, headers?: Record<string, string>): Promise<T[]> {
-  const items: T[] = [];
-  let next: string | undefined = path;
-  while (next) {
-    const page: RawResponse<{ value: T[]; '@odata.nextLink'?: string }> = await fixture.request('GET', next, { headers });
-    if (page.status !== 200) throw new Error(`GET ${next} → ${page.status} ${JSON.stringify(page.body)}`);
-    items.push(...page.body.value);
-    next = page.body['@odata.nextLink'];
-  }
-  return items;
-}
