@@ -383,7 +383,7 @@ function etagOf(resource: { _etag?: string } | undefined): string {
  * callers count as "exists") and unconditional upserts. Conditional writes and inserts are not repeated: a repeat
  * could report a conflict for a write that did happen.
  */
-async function retryOnConnectionFailure<T>(operation: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryOnConnectionFailure<T>(operation: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
