@@ -321,7 +321,8 @@ describe('grammar: any input is safe', () => {
     const result = parseCommand(text);
     const elapsedInMs = Number(process.hrtime.bigint() - started) / 1e6;
     expect(result).toMatchObject({ error: 'tooLong' });
-    expect(elapsedInMs).toBeLessThan(50);
+    // A generous bound on a shared machine: it tells linear work from catastrophic backtracking, not speed.
+    expect(elapsedInMs).toBeLessThan(1000);
   });
 
   test.each([
@@ -335,7 +336,7 @@ describe('grammar: any input is safe', () => {
     const result = parseCommand(text);
     const elapsedInMs = Number(process.hrtime.bigint() - started) / 1e6;
     expect(isCommandError(result)).toBe(true);
-    expect(elapsedInMs).toBeLessThan(100);
+    expect(elapsedInMs).toBeLessThan(1000);
   });
 
   test('When control, zero-width and bidi characters are in the message, then they are stripped', () => {
