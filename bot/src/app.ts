@@ -17,7 +17,9 @@
  *   membership, never from the card.
  * - Approve / Reject answer at once with a read-only card (no `refresh`, so no edit of the shared message). On the
  *   final approval the answer says "running" and execution starts in the background (`pendingExecutions`); the
- *   result card is then posted proactively to the conversations where the approval card was posted.
+ *   shared cards are edited as the request moves: pending (with each decision) → approved → running (once the
+ *   approval is consumed, before the first write) → complete / incomplete / failed. The result card is then posted
+ *   proactively to the conversations where the approval card was posted.
  * - The credential of a recreated user is sent only to the requester's personal chat with the bot (known once the
  *   requester has written to the bot 1:1, which is where `restore …` is normally typed). If that chat is not known,
  *   the credential is withheld and dropped (never posted to a shared conversation); the shared result card says so
@@ -284,7 +286,18 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
    * rejected, running, complete / incomplete / failed), so everyone sees where it is. While pending, the card keeps
    * `refresh` for the approvers who can still decide; afterwards it has none, and no buttons.
    */
-  const updateSharedCards = async (requestId: string): Promise<void> => {
+  const updateSharedCards = (requestId: string): Promise<void> => {
+    // Edits of one request's cards run one after another, each rendering the state current when it runs, so a slow
+    // earlier edit can never overwrite a later state.
+    const previous = updateChains.get(requestId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => editSharedCards(requestId));
+    updateChains.set(requestId, next);
+    void next.catch(() => undefined).finally(() => { if (updateChains.get(requestId) === next) updateChains.delete(requestId); });
+    return next;
+  };
+  const updateChains = new Map<string, Promise<void>>();
+
+  const editSharedCards = async (requestId: string): Promise<void> => {
     const record = await service.records.request(requestId);
     const posts = (record?.posts ?? []).filter((p) => p.activityId);
     if (!record || !posts.length) return;
@@ -316,7 +329,9 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
 
   /** Runs an approved request and posts the results; the credential only to the requester's personal chat. */
   const runExecution = async (requestId: string, decidedIn: StoredReference): Promise<void> => {
-    const result = await service.execute(requestId);
+    const result = await service.execute(requestId, () => updateSharedCards(requestId).catch((error: unknown) => {
+      log(`rewind bot: could not show the restore as running: ${error instanceof Error ? error.message : String(error)}`);
+    }));
     await updateSharedCards(requestId);
     const record = await service.records.request(requestId);
     const targets = new Map<string, StoredReference>();

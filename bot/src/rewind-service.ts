@@ -524,7 +524,8 @@ export class RewindService {
   // Executing
 
   /** Runs an approved request. The credential, if any, is only in `requesterCopy` (memory only). */
-  async execute(requestId: string): Promise<ExecutionOutcome> {
+  /** Runs an approved request; `onRunning` is called once the approval is consumed, before the first Graph write. */
+  async execute(requestId: string, onRunning?: () => Promise<void>): Promise<ExecutionOutcome> {
     const { request } = await this.readPending(requestId);
     const secrets: DeliveredSecret[] = [];
     const started = Date.now();
@@ -534,7 +535,7 @@ export class RewindService {
       outcome = await executeRestore(request.restoreId, {
         writer: this.options.writer, store: this.options.store, tenantId: this.options.tenantId,
         replan: replannerFor(this.options.store, this.options.tenantId, this.options.writer, request.plan),
-        deliverSecret: (secret) => secrets.push(secret), now: this.now,
+        deliverSecret: (secret) => secrets.push(secret), now: this.now, ...(onRunning ? { onRunning } : {}),
       });
     } catch (error) {
       if (isNeedsReapprovalError(error)) failure = 'The directory changed since this plan was approved, so nothing was written. Request the restore again to get a new plan approved.';

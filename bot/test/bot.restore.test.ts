@@ -72,6 +72,7 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     // Privileged (bob holds Helpdesk Administrator): two distinct leads.
     const first = await h.invoke(PEOPLE.megan, Verbs.approve, approve);
     expect(textOf(first.invokeCard)).toMatch(/another security lead must approve too/);
+    await h.bot.whenIdle(); // the shared card's edit to "1 of 2"
     const again = await h.invoke(PEOPLE.megan, Verbs.approve, approve);
     expect(textOf(again.invokeCard)).toMatch(/already decided/);
     expect(h.bot.pendingExecutions.size).toBe(0);
@@ -108,6 +109,11 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     expect(textOf(finalShared)).toMatch(/complete|incomplete/i);
     expect(actionsOf(finalShared).map((a) => a.verb)).not.toContain(Verbs.approve);
     expect(finalShared.refresh).toBeUndefined();
+    // Everyone saw the request move: each edit of the shared card, in order.
+    const headings = h.adapter.edits
+      .filter((a) => a.id === posts[0].activityId)
+      .map((a) => textOf(a.attachments![0].content as AdaptiveCard).match(/Waiting for approval|Approved|Restore running|Restore complete|Restore done, but incomplete|Restore failed/)?.[0]);
+    expect(headings).toEqual(['Waiting for approval', 'Approved', 'Restore running', expect.stringMatching(/Restore complete|Restore done, but incomplete/)]);
 
     // bob is back, with his memberships.
     const bob = d.getUser('bob@contoso.example');

@@ -160,6 +160,11 @@ export interface ExecuteContext {
   now?: () => Date;
   /** Called before a step (or a batch of steps) goes to Graph; throwing here is a crash, for tests. */
   beforeWrite?: (steps: RestoreStep[]) => void;
+  /**
+   * Called once the approval is consumed (or found consumed, on a resume) and before the first write: from here the
+   * restore counts as running. A failure of the callback is the caller's to report; it never stops the restore.
+   */
+  onRunning?: () => Promise<void>;
 }
 
 export interface RestoreOutcome {
@@ -203,6 +208,7 @@ export async function executeRestore(restoreId: string, context: ExecuteContext)
     }
     await records.audit(restoreId, 'executionStarted', { planHash: plan.hash, breakGlass: approval.breakGlass ?? null }, now(), approval.breakGlass?.by);
   }
+  if (context.onRunning) await context.onRunning().catch(() => undefined);
   const runner = new StepRunner(plan, restoreId, journal, records, context, now);
   const startedAt = now().toISOString();
   await runner.run();

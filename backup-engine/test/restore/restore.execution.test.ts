@@ -169,7 +169,20 @@ describe('when a restore runs with break-glass from the CLI', () => {
     await expect(breakGlassApprove(fx.store, fx.tenantId, id, 'operator@contoso.example', '')).rejects.toThrow(/needs a reason/);
     await breakGlassApprove(fx.store, fx.tenantId, id, 'operator@contoso.example', 'Teams outage INC-42');
     const request = (await new RestoreRecords(fx.store, fx.tenantId).readRequest(id))!;
-    const outcome = await executeRestore(id, { writer: fx.writer, store: fx.store, tenantId: fx.tenantId, replan: replannerFor(fx.store, fx.tenantId, fx.writer, request.plan), deliverSecret: (s) => fx.secrets.push(s) });
+    const order: string[] = [];
+    const outcome = await executeRestore(id, {
+      writer: fx.writer, store: fx.store, tenantId: fx.tenantId, replan: replannerFor(fx.store, fx.tenantId, fx.writer, request.plan), deliverSecret: (s) => fx.secrets.push(s),
+      beforeWrite: () => void order.push('write'),
+      // Called once the approval is consumed, before any write; its failure does not stop the restore.
+      onRunning: async () => {
+        order.push(`running:${(await new RestoreRecords(fx.store, fx.tenantId).readApproval(id))!.document.status}`);
+        throw new Error('the card could not be edited');
+      },
+    });
+    expect(order[0]).toBe('running:consumed');
+    expect(order.filter((o) => o.startsWith('running'))).toHaveLength(1);
+    expect(order.slice(1).length).toBeGreaterThan(0);
+    expect(outcome.status).not.toBe('failed');
     const trail = await new RestoreRecords(fx.store, fx.tenantId).auditTrail(id);
     expect(trail.map((e) => e.event)).toEqual(['planned', 'breakGlass', 'executionStarted', 'finished']);
     expect(trail[1]).toMatchObject({ actor: 'operator@contoso.example', detail: { reason: 'Teams outage INC-42' } });

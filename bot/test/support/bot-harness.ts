@@ -2,7 +2,8 @@
  * The bot over a simulator tenant: Graph simulator (demo tenant) + MemorySnapshotStore + the real Graph adapters,
  * a first backup, and a botbuilder TestAdapter that behaves like CloudAdapter where it matters:
  * - `continueConversationAsync` runs the logic in a new turn (proactive sends land in `activeQueue`);
- * - an invoke response sent by the bot is recorded in `turnState[INVOKE_RESPONSE_KEY]`, as CloudAdapter does.
+ * - an invoke response sent by the bot is recorded in `turnState[INVOKE_RESPONSE_KEY]`, as CloudAdapter does;
+ * - every `updateActivity` is recorded in `edits`.
  * People are the Playground users of the demo tenant (`from.aadObjectId` = their object id, `from.id` = an MRI).
  */
 import { TeamsAdapter } from '@microsoft/teams-ai';
@@ -17,6 +18,14 @@ import { RewindService } from '../../src/rewind-service';
 import { CosmosBotStorage } from '../../src/state/cosmos-storage';
 
 export class BotTestAdapter extends TestAdapter {
+  /** Every edit of a sent activity, in order (TestAdapter itself keeps only the latest version in `activeQueue`). */
+  readonly edits: Partial<Activity>[] = [];
+
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+    this.edits.push(activity);
+    return super.updateActivity(context, activity);
+  }
+
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     for (const activity of activities) if (activity.type === 'invokeResponse') context.turnState.set(INVOKE_RESPONSE_KEY, activity);
     return super.sendActivities(context, activities);
