@@ -26,7 +26,7 @@
  *   and what to do (reset the password or issue a Temporary Access Pass in Entra).
  */
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { Activity, ActivityTypes, CardFactory, ConversationReference, Storage, TurnContext } from 'botbuilder';
+import { Activity, ActivityTypes, CardFactory, ConversationReference, Storage, TeamsInfo, TurnContext } from 'botbuilder';
 import { AdaptiveCard, CardName, ViewModelOf, renderCard } from '../../cards/render';
 import { ANY_SECURITY_LEAD, Verbs } from '../../cards/verbs';
 import { ApprovalCardModel, ErrorCardModel } from '../../cards/view-models';
@@ -37,6 +37,8 @@ import { StoredReference } from './state/bot-records';
 export interface BotAppSettings {
   helpdeskGroupId: string;
   securityLeadsGroupId: string;
+  /** Default true. False: shared approval cards carry the buttons for everyone, for clients that never refresh. */
+  approvalCardRefresh?: boolean;
 }
 
 export interface CreateBotAppOptions {
@@ -63,6 +65,12 @@ export interface RewindBot {
 }
 
 type Ctx = TurnContext;
+
+/** Teams honours at most 60 ids in an Adaptive Card's `refresh.userIds`. */
+const MAX_REFRESH_USER_IDS = 60;
+/** Roster paging (Teams allows up to 500 per page); a roster is read up to this many members. */
+const ROSTER_PAGE_SIZE = 500;
+const MAX_ROSTER = 10_000;
 
 function cardActivity(card: AdaptiveCard, text?: string): Partial<Activity> {
   return { ...(text ? { text } : {}), attachments: [CardFactory.adaptiveCard(card)] };
@@ -250,31 +258,78 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   // ------------------------------------------------------------------------------------------------------------
   // Approval cards
 
-  /** The MRIs of the approvers who may decide (the named one only, when one was named), as far as the bot knows them. */
-  const approverMris = async (requesterId: string, selectedApproverId: string): Promise<{ mris: string[]; names: string[] }> => {
-    const leads = (await service.securityLeads()).filter((l) => l.objectId !== requesterId.toLowerCase());
+  /**
+   * Teams ids (MRIs) of a conversation's members by Entra object id, from the Teams roster (a channel: its team's
+   * roster). Undefined when the channel cannot list members (then the bot falls back to the users it has seen).
+   */
+  const rosterOf = async (reference: StoredReference): Promise<Map<string, string> | undefined> => {
+    let roster: Map<string, string> | undefined;
+    try {
+      await options.adapter.continueConversationAsync(options.botAppId ?? '', asReference(reference), async (context) => {
+        const members = new Map<string, string>();
+        let continuationToken: string | undefined;
+        do {
+          const page = await TeamsInfo.getPagedMembers(context, ROSTER_PAGE_SIZE, continuationToken);
+          for (const member of page.members ?? []) if (member.aadObjectId && member.id) members.set(member.aadObjectId.toLowerCase(), member.id);
+          continuationToken = page.continuationToken || undefined;
+        } while (continuationToken && members.size < MAX_ROSTER);
+        roster = members;
+      });
+    } catch {
+      return undefined;
+    }
+    return roster;
+  };
+
+  /**
+   * Who may still decide (the named approver only, when one was named; never the requester nor a lead who already
+   * decided) and their Teams ids (MRIs) in the conversation `where` the card is posted: from its roster, or else
+   * from the users the bot has seen. `refreshable` is true when every such approver who can see the card has a
+   * known MRI; an approver missing from `refresh.userIds` would see a card without buttons.
+   */
+  const pendingApprovers = async (requestId: string, requesterId: string, selectedApproverId: string, where: StoredReference): Promise<{ mris: string[]; names: string[]; refreshable: boolean }> => {
+    const decided = new Set(await service.decidedBy(requestId));
+    const leads = (await service.securityLeads()).filter((l) => l.objectId !== requesterId.toLowerCase() && !decided.has(l.objectId));
     const chosen = selectedApproverId !== ANY_SECURITY_LEAD ? leads.filter((l) => l.objectId === selectedApproverId) : leads;
+    const names = selectedApproverId !== ANY_SECURITY_LEAD ? chosen.map((l) => l.displayName) : [];
+    const roster = await rosterOf(where);
+    if (roster) {
+      const mris = chosen.flatMap((l) => roster.get(l.objectId) ?? []).slice(0, MAX_REFRESH_USER_IDS);
+      return { mris, names, refreshable: mris.length > 0 };
+    }
     const mris: string[] = [];
-    for (const lead of chosen.slice(0, 60)) {
+    for (const lead of chosen.slice(0, MAX_REFRESH_USER_IDS)) {
       const mri = (await service.records.user(lead.objectId))?.mri;
       if (mri) mris.push(mri);
     }
-    return { mris, names: selectedApproverId !== ANY_SECURITY_LEAD ? chosen.map((l) => l.displayName) : [] };
+    return { mris, names, refreshable: mris.length > 0 && mris.length === chosen.length };
+  };
+
+  /**
+   * The shared approval card for the conversation `where` it is posted: with `refresh` for the pending approvers
+   * (unless `approvalCardRefresh` is off) when all of them who can see it are known (each then sees their own buttons; everyone else sees the card
+   * without buttons), otherwise the approver view with the buttons for everyone. Either way every Approve / Reject
+   * is authorised server-side.
+   */
+  const sharedApprovalCard = async (requestId: string, requesterId: string, selectedApproverId: string, where: StoredReference): Promise<{ card: AdaptiveCard; names: string[] }> => {
+    const { mris, names, refreshable } = await pendingApprovers(requestId, requesterId, selectedApproverId, where);
+    const refresh = refreshable && options.config.approvalCardRefresh !== false;
+    const model: ApprovalCardModel = await service.approvalCardModel(requestId, refresh ? { kind: 'shared', refreshUserIds: mris } : { kind: 'approver' });
+    return { card: render('approval', model), names };
   };
 
   /** Posts the shared approval card to the approvals channel, or here when none is set. */
   const postApproval = async (context: Ctx, requestId: string, selectedApproverId: string, requester: Person): Promise<void> => {
-    const { mris, names } = await approverMris(requester.objectId, selectedApproverId);
-    const model: ApprovalCardModel = await service.approvalCardModel(requestId, mris.length ? { kind: 'shared', refreshUserIds: mris } : { kind: 'approver' });
-    const card = render('approval', model);
-    const note = names.length ? `Approval requested from ${names.join(', ')}.` : undefined;
     const channel = await service.records.channel('approvals');
-    if (channel && conversationIdOf(channel) !== context.activity.conversation?.id) {
+    const where = channel && conversationIdOf(channel) !== context.activity.conversation?.id ? channel : referenceOf(context);
+    const { card, names } = await sharedApprovalCard(requestId, requester.objectId, selectedApproverId, where);
+    const note = names.length ? `Approval requested from ${names.join(', ')}.` : undefined;
+    if (where === channel) {
       const posted = await app.sendProactiveActivity(asReference(channel), cardActivity(card, note));
       await service.records.addPost(requestId, { reference: channel, ...(posted?.id ? { activityId: posted.id } : {}) });
     } else {
       const activityId = await send(context, card, note);
-      await service.records.addPost(requestId, { reference: referenceOf(context), ...(activityId ? { activityId } : {}) });
+      await service.records.addPost(requestId, { reference: where, ...(activityId ? { activityId } : {}) });
     }
   };
 
@@ -301,12 +356,12 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const record = await service.records.request(requestId);
     const posts = (record?.posts ?? []).filter((p) => p.activityId);
     if (!record || !posts.length) return;
-    const pending = (await service.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] })).state === 'pending';
-    const { mris } = pending ? await approverMris(record.requesterObjectId, record.selectedApproverId) : { mris: [] as string[] };
-    const card = render('approval', await service.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: mris }));
+    const pending = (await service.approvalCardModel(requestId, { kind: 'readOnly', note: '' })).state === 'pending';
+    const final = pending ? undefined : render('approval', await service.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] }));
     for (const post of posts) {
+      const card = final ?? (await sharedApprovalCard(requestId, record.requesterObjectId, record.selectedApproverId, post.reference)).card;
       await options.adapter.continueConversationAsync(options.botAppId ?? '', asReference(post.reference), async (context) => {
-        await context.updateActivity({ ...cardActivity(card), id: post.activityId });
+        await context.updateActivity({ type: ActivityTypes.Message, ...cardActivity(card), id: post.activityId });
       });
     }
   };

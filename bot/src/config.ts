@@ -15,6 +15,7 @@
  * | APPROVAL_TTL_HOURS | 24 | hours an approval request stays open (1–168) |
  * | MASS_DELETION_THRESHOLD | 20 | deletions between two backups that raise an alert |
  * | SUMMARY_TIME | 07:00 | when the daily summary is posted, HH:MM in UTC |
+ * | APPROVAL_CARD_REFRESH | on in production, off in local mode | `on`: the shared approval card uses Universal Actions `refresh` so only eligible approvers see Approve / Reject; `off`: the buttons are on the card for everyone (the Agents Playground never sends the refresh invoke) |
  * | GRAPH_BASE_URL, COSMOS_* , REWIND_DATA_FILE | see backup-engine runtime.ts | the engine's settings |
  *
  * Without a bot identity the Bot Framework token check is off (anyone who can reach the port can post activities),
@@ -32,6 +33,7 @@ export const LOOPBACK_HOST = '127.0.0.1';
 export const ALL_INTERFACES_HOST = '0.0.0.0';
 
 export const REWIND_MODES = ['local', 'production'] as const;
+const ON_OFF = ['on', 'off'] as const;
 export type RewindMode = (typeof REWIND_MODES)[number];
 
 /** botbuilder's `MicrosoftAppType` values (ConfigurationServiceClientCredentialFactory). */
@@ -60,6 +62,8 @@ export interface BotConfig {
   approvalTtlInMs: number;
   massDeletionThreshold: number;
   summaryTimeUtc: { hour: number; minute: number; text: string };
+  /** Whether shared approval cards refresh per approver (Teams) or carry the buttons for everyone (clients without refresh). */
+  approvalCardRefresh: boolean;
   engine: EngineSettings;
   /** Sentences for the operator, printed at start-up. */
   warnings: readonly string[];
@@ -153,6 +157,9 @@ export function readBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   const hhmm = HH_MM.exec(summaryText);
   if (!hhmm) fail(`SUMMARY_TIME "${summaryText}" must be HH:MM in UTC (00:00 to 23:59), for example 07:00`);
 
+  const rawRefresh = setting(env, 'APPROVAL_CARD_REFRESH');
+  const approvalCardRefresh = rawRefresh === undefined ? mode === 'production' : oneOf('APPROVAL_CARD_REFRESH', rawRefresh, ON_OFF) === 'on';
+
   const engine = readEngineSettings(env);
   if (mode === 'production' && !engine.graphNeedsCredential) {
     warnings.push(`REWIND_MODE is production but GRAPH_BASE_URL is a loopback address (${engine.graphBaseUrl}): the bot talks to a simulator, not to Microsoft Graph.`);
@@ -168,6 +175,7 @@ export function readBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     approvalTtlInMs: approvalTtlHours * 3_600_000,
     massDeletionThreshold,
     summaryTimeUtc: Object.freeze({ hour: Number(hhmm[1]), minute: Number(hhmm[2]), text: summaryText }),
+    approvalCardRefresh,
     engine,
     warnings: Object.freeze(warnings),
   });

@@ -601,6 +601,12 @@ export class RewindService {
     return { kindLabel: KIND_LABEL[t.kind] ?? t.kind, name: `${t.displayName || named.displayName}${more}`, userPrincipalName: named.userPrincipalName ?? '' };
   }
 
+  /** Object ids of the security leads who already decided on the request (empty when it has no approval record). */
+  async decidedBy(requestId: string): Promise<string[]> {
+    const approval = await this.restoreRecords().readApproval(requestId);
+    return (approval?.document.decisions ?? []).map((d) => d.objectId.toLowerCase());
+  }
+
   async approvalCardModel(requestId: string, view: ApprovalView): Promise<ApprovalCardModel> {
     const records = this.restoreRecords();
     const request = await records.readRequest(requestId);

@@ -52,7 +52,7 @@ export async function startBot(config: BotConfig, engine: Pick<OpenedEngine, 'ga
   };
   const bot = createBotApp({
     adapter, storage: new CosmosBotStorage(engine.store), service,
-    config: { helpdeskGroupId: config.helpdeskGroupId, securityLeadsGroupId: config.securityLeadsGroupId },
+    config: { helpdeskGroupId: config.helpdeskGroupId, securityLeadsGroupId: config.securityLeadsGroupId, approvalCardRefresh: config.approvalCardRefresh },
     botAppId: identity?.MicrosoftAppId ?? '', startTypingTimer: options.startTypingTimer ?? false, log,
   });
 

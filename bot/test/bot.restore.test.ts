@@ -29,13 +29,28 @@ async function requestBobRestore(requester = PEOPLE.alex) {
   return { said, requested, requestId };
 }
 
+describe('when the bot cannot read the roster and has not seen every approver', () => {
+  it('then the shared approval card carries the buttons for everyone (no refresh that would hide them), and decisions are still authorised server-side', async () => {
+    h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
+    await h.say(PEOPLE.megan, 'help'); // Megan is seen; Adele, Lynne and the head of Security never wrote to the bot
+    const { requested } = await requestBobRestore();
+    const shared = requested.activities.find((a) => a.type === 'message' && a.attachments?.length)!;
+    const card = shared.attachments![0].content as AdaptiveCard;
+    expect(card.refresh).toBeUndefined();
+    expect(actionsOf(card).map((a) => a.verb)).toEqual(expect.arrayContaining([Verbs.approve, Verbs.reject]));
+    const refused = await h.invoke(PEOPLE.patti, Verbs.approve, clickData(card, Verbs.approve, { comment: '' }));
+    expect(textOf(refused.invokeCard)).toMatch(/Not allowed/);
+  });
+});
+
 describe('when a helpdesk user restores a deleted user through the bot', () => {
   it('then leads approve on the card, the restore runs once, and bob is back with his memberships; the password goes only to the requester', async () => {
     const d = h.engine.simulator.directory;
     const groupsBefore = [...d.memberOf(DEMO_BOB_ID).groups].sort();
-    // Security leads choose the approvals channel and are seen there (their MRIs go into refresh.userIds).
+    // A security lead chooses the approvals channel; its roster has Megan, Adele and Alex (Lynne, also a lead, and
+    // the head of Security are not members, so they cannot see the card there).
     expect((await h.say(PEOPLE.megan, 'set approvals channel', OPS_CHANNEL)).activities[0].text).toMatch(/posted here/);
-    await h.say(PEOPLE.adele, 'help', OPS_CHANNEL);
+    h.adapter.rosters.set(OPS_CHANNEL.id, [PEOPLE.megan, PEOPLE.adele, PEOPLE.alex].map((p) => ({ id: `29:${p.playgroundId}`, aadObjectId: p.id })));
     await h.say(PEOPLE.alex, 'help'); // Alex's personal chat is known
     d.deleteUser(DEMO_BOB_ID);
     d.purgeDeleted(DEMO_BOB_ID); // gone for good: bob is recreated and gets a new password
@@ -47,7 +62,7 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     expect(shared).toBeDefined();
     const sharedCard = shared!.attachments![0].content as { refresh?: { userIds?: string[]; action: { verb: string } } };
     expect(sharedCard.refresh?.action.verb).toBe(Verbs.refreshApproval);
-    // Only the leads the bot has seen (Lynne, a lead too, never wrote to the bot, so her MRI is unknown).
+    // The leads in the channel's roster, never the requester.
     expect(sharedCard.refresh?.userIds?.sort()).toEqual([`29:${PEOPLE.megan.playgroundId}`, `29:${PEOPLE.adele.playgroundId}`].sort());
     expect(actionsOf(sharedCard as never).map((a) => a.verb)).not.toContain(Verbs.approve);
 
@@ -73,6 +88,9 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     const first = await h.invoke(PEOPLE.megan, Verbs.approve, approve);
     expect(textOf(first.invokeCard)).toMatch(/another security lead must approve too/);
     await h.bot.whenIdle(); // the shared card's edit to "1 of 2"
+    // The edited card refreshes only for who may still decide: Adele, not Megan who decided.
+    const afterFirst = h.adapter.edits[h.adapter.edits.length - 1].attachments![0].content as { refresh?: { userIds?: string[] } };
+    expect(afterFirst.refresh?.userIds).toEqual([`29:${PEOPLE.adele.playgroundId}`]);
     const again = await h.invoke(PEOPLE.megan, Verbs.approve, approve);
     expect(textOf(again.invokeCard)).toMatch(/already decided/);
     expect(h.bot.pendingExecutions.size).toBe(0);
@@ -109,6 +127,8 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     expect(textOf(finalShared)).toMatch(/complete|incomplete/i);
     expect(actionsOf(finalShared).map((a) => a.verb)).not.toContain(Verbs.approve);
     expect(finalShared.refresh).toBeUndefined();
+    // An edit is a whole message activity (Teams and the Playground refuse an update without a type).
+    expect(h.adapter.edits.every((a) => a.type === 'message')).toBe(true);
     // Everyone saw the request move: each edit of the shared card, in order.
     const headings = h.adapter.edits
       .filter((a) => a.id === posts[0].activityId)

@@ -144,3 +144,13 @@ describe('config: malformed settings name the setting and the fix', () => {
     expect(errorOf({ GRAPH_BASE_URL: 'not a url' }).message).toBe('GRAPH_BASE_URL "not a url" is not a URL; use https://graph.microsoft.com, or unset it for the local simulator');
   });
 });
+
+describe('config: approval card refresh', () => {
+  it('then refresh is on in production and off in local mode (the Agents Playground never sends the refresh invoke), and either can be overridden', () => {
+    expect(readBotConfig({}).approvalCardRefresh).toBe(false);
+    expect(readBotConfig(production).approvalCardRefresh).toBe(true);
+    expect(readBotConfig({ APPROVAL_CARD_REFRESH: 'ON' }).approvalCardRefresh).toBe(true);
+    expect(readBotConfig({ ...production, APPROVAL_CARD_REFRESH: 'off' }).approvalCardRefresh).toBe(false);
+    expect(() => readBotConfig({ APPROVAL_CARD_REFRESH: 'sometimes' })).toThrow(/APPROVAL_CARD_REFRESH/);
+  });
+});

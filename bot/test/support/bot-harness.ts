@@ -3,7 +3,7 @@
  * a first backup, and a botbuilder TestAdapter that behaves like CloudAdapter where it matters:
  * - `continueConversationAsync` runs the logic in a new turn (proactive sends land in `activeQueue`);
  * - an invoke response sent by the bot is recorded in `turnState[INVOKE_RESPONSE_KEY]`, as CloudAdapter does;
- * - every `updateActivity` is recorded in `edits`.
+ * - every `updateActivity` is recorded in `edits`; `rosters` answers TeamsInfo.getPagedMembers per conversation.
  * People are the Playground users of the demo tenant (`from.aadObjectId` = their object id, `from.id` = an MRI).
  */
 import { TeamsAdapter } from '@microsoft/teams-ai';
@@ -20,6 +20,11 @@ import { CosmosBotStorage } from '../../src/state/cosmos-storage';
 export class BotTestAdapter extends TestAdapter {
   /** Every edit of a sent activity, in order (TestAdapter itself keeps only the latest version in `activeQueue`). */
   readonly edits: Partial<Activity>[] = [];
+  /**
+   * Teams rosters by conversation id, served to TeamsInfo.getPagedMembers in proactive turns as the Bot Connector
+   * would. A conversation without one behaves like a channel that cannot list members.
+   */
+  readonly rosters = new Map<string, { id: string; aadObjectId: string; name?: string }[]>();
 
   override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
     this.edits.push(activity);
@@ -39,7 +44,10 @@ export class BotTestAdapter extends TestAdapter {
   ): Promise<void> {
     const logic = typeof logicOrAudience === 'function' ? logicOrAudience : maybeLogic!;
     const activity = TurnContext.applyConversationReference({ type: 'event', name: 'ContinueConversation' }, reference, true);
-    await this.runMiddleware(new TurnContext(this, activity), logic);
+    const context = new TurnContext(this, activity);
+    const roster = this.rosters.get(activity.conversation?.id ?? '');
+    if (roster) context.turnState.set(this.ConnectorClientKey, { conversations: { getConversationPagedMembers: async () => ({ members: roster }) } });
+    await this.runMiddleware(context, logic);
   }
 }
 
