@@ -1,0 +1,148 @@
+/**
+ * Drives the Microsoft 365 Agents Playground (the npm package, started as a child process) with playwright-core
+ * and Debian's Chromium, as /work/shared/reference/playground-e2e.md describes:
+ * - the Playground is started only after the bot listens (its config endpoint `wait-on`s the bot, 15 s);
+ * - its port is read from "Listening on N" (it silently picks another port when the asked one is taken);
+ * - one browser context per person; a context acts as another user by rewriting `GET /_internal/v1/config`
+ *   (`currentUser` swapped with that user, and the member lists of chats and teams swapped too, or the UI crashes).
+ *   That applies to card clicks only: typed messages always come from the configured current user;
+ * - a page shows only what arrives while it is open (no history replay), so approvers open the chat first;
+ * - every request that does not go to loopback is aborted (the UI fetches fonts from a CDN; no network here).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+const ROOT = path.resolve(__dirname, '../../..');
+const PLAYGROUND_CLI = path.join(ROOT, 'node_modules/@microsoft/m365agentsplayground/cli.js');
+export const PLAYGROUND_CONFIG = path.join(ROOT, '.m365agentsplayground.yml');
+
+export interface Playground {
+  url: string;
+  /** The Playground's own output (for the failure message of a test). */
+  output(): string;
+  close(): Promise<void>;
+}
+
+/** Starts the Playground against `botEndpoint` and resolves once `GET /_debug/ping` answers `pong`. */
+export async function startPlayground(botEndpoint: string, logFile: string): Promise<Playground> {
+  const child: ChildProcess = spawn(process.execPath, [PLAYGROUND_CLI, 'start', '--disable-telemetry', '-c', 'msteams', '-p', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, BOT_ENDPOINT: botEndpoint, M365_AGENTS_PLAYGROUND_CONFIG_PATH: PLAYGROUND_CONFIG, M365_AGENTS_PLAYGROUND_LOGFILE: logFile, TEAMSAPPTESTER_BROWSER: 'none' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const close = async (): Promise<void> => {
+    // A child killed by a signal keeps exitCode null: check signalCode too.
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    const deadline = Date.now() + 60_000;
+    let port: string | undefined;
+    while (!port) {
+      if (child.exitCode !== null) throw new Error(`the Playground exited with ${child.exitCode}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`the Playground did not say where it listens within 60 s:\n${output}`);
+      port = /Listening on (\d+)/.exec(output)?.[1];
+      if (!port) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const url = `http://127.0.0.1:${port}`;
+    for (;;) {
+      const pong = await fetch(`${url}/_debug/ping`).then((r) => r.text(), () => '');
+      if (pong.includes('pong')) break;
+      if (Date.now() > deadline) throw new Error(`the Playground did not answer ${url}/_debug/ping within 60 s:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return { url, output: () => output, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`${CHROMIUM_PATH} is missing: the end-to-end test drives Debian's Chromium (.ci/run installs it with \`apt-get install -y chromium\`)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+interface PlaygroundConfigBody {
+  config: {
+    currentUser: { id: string };
+    users: { id: string }[];
+    groupChats?: { members: string[] }[];
+    teams?: { members?: string[] }[];
+  };
+}
+
+/** A browser page on the Playground as `userId` (`user-id-N` from the config), or as the configured current user. */
+export async function openAs(browser: Browser, playgroundUrl: string, userId?: string): Promise<Page> {
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  await context.route('**/*', (route) => {
+    const { hostname, protocol } = new URL(route.request().url());
+    return hostname === '127.0.0.1' || hostname === 'localhost' || protocol === 'data:' ? route.continue() : route.abort();
+  });
+  if (userId) {
+    await context.route('**/_internal/v1/config', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as PlaygroundConfigBody;
+      const config = body.config;
+      const me = config.users.find((u) => u.id === userId);
+      if (!me) throw new Error(`${userId} is not a user of ${PLAYGROUND_CONFIG}`);
+      const previous = config.currentUser;
+      config.users = config.users.map((u) => (u.id === userId ? previous : u));
+      config.currentUser = me;
+      const swap = (ids: string[]) => ids.map((id) => (id === userId ? previous.id : id));
+      for (const chat of config.groupChats ?? []) chat.members = swap(chat.members);
+      for (const team of config.teams ?? []) if (team.members) team.members = swap(team.members);
+      await route.fulfill({ response, json: body });
+    });
+  }
+  const page = await context.newPage();
+  await page.goto(playgroundUrl);
+  return page;
+}
+
+/** Opens a conversation from the tree ('Personal Chat', 'Group Chat', 'My Team - General', …) and waits for its compose box. */
+export async function openConversation(page: Page, name: string): Promise<void> {
+  await page.getByRole('treeitem', { name }).click();
+  await page.getByRole('textbox').first().waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** Types a message into the compose box (a Lexical contenteditable) and sends it. In a group chat, start with `<at>Bot</at>`. */
+export async function say(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox').first();
+  await box.click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+/** The last Adaptive Card on the page that contains `text` (and, when given, a button named `button`), once it is there. */
+export async function cardWith(page: Page, text: string | RegExp, button?: string, timeout = 30_000): Promise<Locator> {
+  let cards = page.locator('.ac-adaptiveCard', { hasText: text });
+  if (button) cards = cards.filter({ has: page.getByRole('button', { name: button, exact: true }) });
+  const card = cards.last();
+  await card.waitFor({ state: 'visible', timeout });
+  return card;
+}
+
+/** Clicks a card button and resolves with the card the bot answered the `adaptiveCard/action` invoke with. */
+export async function clickAndReadAnswer(page: Page, card: Locator, button: string): Promise<{ status: number; text: string }> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/_conversation/v1/invoke') && r.request().method() === 'POST', { timeout: 30_000 }),
+    card.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  return { status: response.status(), text: await response.text() };
+}
