@@ -147,12 +147,12 @@ resource cosmosDatabase 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024
 
 // Serverless: no throughput options.
 resource cosmosContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [
-  for name in containerNames: {
+  for containerName in containerNames: {
     parent: cosmosDatabase
-    name: name
+    name: containerName
     properties: {
       resource: {
-        id: name
+        id: containerName
         partitionKey: {
           paths: [
             containerPartitionKeyPath

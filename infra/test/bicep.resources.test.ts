@@ -24,8 +24,9 @@ describe('infra/azure.bicep: Cosmos DB', () => {
     expect(readVar(bicep, 'containerNames')).toEqual([...COLLECTION_NAMES]);
     expect(containers.type).toBe('Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers');
     expect(at(containers.body, 'forEach', 'source')).toBe('containerNames');
-    expect(at(containers.body, 'forEach', 'body', 'name')).toEqual(expr('name'));
-    expect(at(containers.body, 'forEach', 'body', 'properties', 'resource', 'id')).toEqual(expr('name'));
+    expect(at(containers.body, 'forEach', 'item')).toBe('containerName');
+    expect(at(containers.body, 'forEach', 'body', 'name')).toEqual(expr('containerName'));
+    expect(at(containers.body, 'forEach', 'body', 'properties', 'resource', 'id')).toEqual(expr('containerName'));
   });
 
   test('When the partition key is declared, then it is the single /pk hash path the store creates its containers with', () => {
