@@ -32,6 +32,7 @@ import { ANY_SECURITY_LEAD, Verbs } from '../../cards/verbs';
 import { ApprovalCardModel, ErrorCardModel } from '../../cards/view-models';
 import { ObjectKind, ParsedCommand, isCommandError, parseCommand } from './commands/grammar';
 import { GUID, Person, RESTORE_ID, RewindService, ServiceRefusal, isServiceRefusal } from './rewind-service';
+import { SendPacer } from './delivery/send-pacer';
 import { StoredReference } from './state/bot-records';
 
 export interface BotAppSettings {
@@ -52,6 +53,8 @@ export interface CreateBotAppOptions {
   startTypingTimer?: boolean;
   /** Where background failures are reported (never with secrets). Default: console.error. */
   log?: (message: string) => void;
+  /** Paces proactive sends and card edits to Teams' rate limits and retries 429s. Default: Teams' limits. */
+  sendPacer?: SendPacer;
 }
 
 export interface RewindBot {
@@ -134,9 +137,28 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
 
   const send = async (context: Ctx, card: AdaptiveCard, text?: string): Promise<string | undefined> => (await context.sendActivity(cardActivity(card, text)))?.id;
 
-  const proactive = async (reference: StoredReference, card: AdaptiveCard, text?: string): Promise<void> => {
-    await app.sendProactiveActivity(asReference(reference), cardActivity(card, text));
+  /**
+   * Runs `work` in a proactive turn of the conversation and returns its result or throws its error. (The adapter's
+   * `onTurnError` would otherwise swallow the error of a proactive turn, so a throttled send could not be retried.)
+   */
+  const inConversation = async <T>(reference: StoredReference, work: (context: Ctx) => Promise<T>): Promise<T> => {
+    let outcome: { value: T } | { error: unknown } | undefined;
+    await options.adapter.continueConversationAsync(options.botAppId ?? '', asReference(reference), async (context) => {
+      try {
+        outcome = { value: await work(context) };
+      } catch (error) {
+        outcome = { error };
+      }
+    });
+    if (!outcome) throw new Error('the conversation could not be continued');
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   };
+
+  const pacer = options.sendPacer ?? new SendPacer();
+  /** A proactive message, paced per conversation and retried on 429; resolves with the sent activity's id. */
+  const proactive = async (reference: StoredReference, card: AdaptiveCard, text?: string): Promise<string | undefined> =>
+    pacer.run(conversationIdOf(reference) ?? '', async () => (await inConversation(reference, (context) => context.sendActivity(cardActivity(card, text))))?.id);
 
   // Remember who we have seen: their MRI (for `refresh.userIds`) and their personal chat (for credentials).
   app.turn('beforeTurn', async (context) => {
@@ -263,9 +285,8 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
    * roster). Undefined when the channel cannot list members (then the bot falls back to the users it has seen).
    */
   const rosterOf = async (reference: StoredReference): Promise<Map<string, string> | undefined> => {
-    let roster: Map<string, string> | undefined;
     try {
-      await options.adapter.continueConversationAsync(options.botAppId ?? '', asReference(reference), async (context) => {
+      return await inConversation(reference, async (context) => {
         const members = new Map<string, string>();
         let continuationToken: string | undefined;
         do {
@@ -273,12 +294,11 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
           for (const member of page.members ?? []) if (member.aadObjectId && member.id) members.set(member.aadObjectId.toLowerCase(), member.id);
           continuationToken = page.continuationToken || undefined;
         } while (continuationToken && members.size < MAX_ROSTER);
-        roster = members;
+        return members;
       });
     } catch {
       return undefined;
     }
-    return roster;
   };
 
   /**
@@ -325,8 +345,8 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const { card, names } = await sharedApprovalCard(requestId, requester.objectId, selectedApproverId, where);
     const note = names.length ? `Approval requested from ${names.join(', ')}.` : undefined;
     if (where === channel) {
-      const posted = await app.sendProactiveActivity(asReference(channel), cardActivity(card, note));
-      await service.records.addPost(requestId, { reference: channel, ...(posted?.id ? { activityId: posted.id } : {}) });
+      const postedId = await proactive(channel, card, note);
+      await service.records.addPost(requestId, { reference: channel, ...(postedId ? { activityId: postedId } : {}) });
     } else {
       const activityId = await send(context, card, note);
       await service.records.addPost(requestId, { reference: where, ...(activityId ? { activityId } : {}) });
@@ -360,9 +380,9 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const final = pending ? undefined : render('approval', await service.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] }));
     for (const post of posts) {
       const card = final ?? (await sharedApprovalCard(requestId, record.requesterObjectId, record.selectedApproverId, post.reference)).card;
-      await options.adapter.continueConversationAsync(options.botAppId ?? '', asReference(post.reference), async (context) => {
+      await pacer.run(conversationIdOf(post.reference) ?? '', () => inConversation(post.reference, async (context) => {
         await context.updateActivity({ type: ActivityTypes.Message, ...cardActivity(card), id: post.activityId });
-      });
+      }));
     }
   };
 

@@ -124,7 +124,7 @@ export interface ExecutionOutcome {
   secrets: number;
 }
 
-const KIND_LABEL: Record<string, string> = { user: 'User', group: 'Group', role: 'Role' };
+const KIND_LABEL: Record<string, string> = { user: 'User', group: 'Group', role: 'Role', administrativeUnit: 'Administrative unit', roleDefinition: 'Directory role' };
 
 const ACTION_LABELS: Record<string, string> = {
   restoreFromRecycleBin: 'restore from the recycle bin', createUser: 'create user', createGroup: 'create group', updateAttributes: 'update attributes',
@@ -160,6 +160,20 @@ export function formatWhen(iso: string | Date | undefined): string {
   if (Number.isNaN(d.getTime())) return '';
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
+const KIND_PLURALS: Record<string, string> = { user: 'Users', group: 'Groups', administrativeUnit: 'Administrative units', roleDefinition: 'Directory roles' };
+
+/** 1536 → "1.5 KB"; binary units. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 function formatDuration(ms: number): string {
@@ -720,7 +734,7 @@ export class RewindService {
     const sum = (counts: Partial<Record<string, number>>) => Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0);
     const kinds = Object.keys(latest.counts).filter((k) => ['user', 'group', 'administrativeUnit', 'roleDefinition'].includes(k));
     const types = kinds.map((k) => ({
-      label: k, total: latest.counts[k as keyof typeof latest.counts] ?? 0,
+      label: KIND_PLURALS[k] ?? k, total: latest.counts[k as keyof typeof latest.counts] ?? 0,
       created: latest.changes.created[k as keyof typeof latest.counts] ?? 0, changed: latest.changes.changed[k as keyof typeof latest.counts] ?? 0, deleted: latest.changes.deleted[k as keyof typeof latest.counts] ?? 0,
     }));
     return {
@@ -730,7 +744,9 @@ export class RewindService {
       totals: { total: sum(latest.counts), created: sum(latest.changes.created), changed: sum(latest.changes.changed), deleted: sum(latest.changes.deleted) },
       roleChanges: shown([], 15),
       throttling: { requests: latest.stats.requests, throttled: latest.stats.throttled, retries: latest.stats.retries },
-      storage: { used: '', added: `${Math.round(latest.stats.storedBytes / 1024)} KB` },
+      // What the retained backups wrote. Documents are content-addressed and shared: one written by a pruned snapshot
+      // and still used by a retained one is no longer counted, so this is a lower bound of what the store holds.
+      storage: { used: formatBytes(snapshots.reduce((total, s) => total + s.stats.storedBytes, 0)), added: formatBytes(latest.stats.storedBytes) },
       notes: latest.notes,
     };
   }
@@ -767,7 +783,7 @@ export class RewindService {
       headline: `${deleted.length} users and groups were deleted between two backups`, detectedAt: formatWhen(diff.to.at),
       threshold: `Threshold: ${threshold} deletions between two backups`,
       counts: shown([{ label: 'users', total: deleted.filter((o) => o.kind === 'user').length }, { label: 'groups', total: deleted.filter((o) => o.kind === 'group').length }], 8),
-      objects: shown(deleted.map((o) => ({ kindLabel: o.kind, name: o.displayName, detail: o.userPrincipalName ?? '' })), 15),
+      objects: shown(deleted.map((o) => ({ kindLabel: KIND_LABEL[o.kind] ?? o.kind, name: o.displayName, detail: o.userPrincipalName ?? '' })), 15),
       canReview: true,
     } : undefined;
     return { summary: { ...summary, roleChanges: shown(rows, 15) }, roleDiffs, ...(alert ? { alert } : {}) };

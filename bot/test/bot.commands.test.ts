@@ -3,6 +3,8 @@
  * commands, and invokes the bot does not know (always answered).
  */
 import { DEMO_BOB_ID } from '../../graph-simulator/src';
+import { SnapshotQueries } from '../../backup-engine/src';
+import { formatBytes } from '../src/rewind-service';
 import { verbsUsedInTemplates } from '../../cards/render';
 import { ALL_VERBS, Verbs } from '../../cards/verbs';
 import { BotHarness, OPS_CHANNEL, PEOPLE, actionsOf, startBotHarness, textOf } from './support/bot-harness';
@@ -44,6 +46,12 @@ describe('when people type commands', () => {
     expect(textOf((await h.say(PEOPLE.patti, 'backup status')).cards[0])).toMatch(/Backup/);
     h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
     await h.engine.backup();
+    // Storage: what all retained backups wrote, and what the latest one added; types by their names.
+    const snapshots = await new SnapshotQueries(h.store, h.engine.tenantId).listSnapshots();
+    const status = textOf((await h.say(PEOPLE.patti, 'backup status')).cards[0]);
+    expect(status).toContain(`at least ${formatBytes(snapshots.reduce((t, s) => t + s.stats.storedBytes, 0))} held by the retained backups, ${formatBytes(snapshots.at(-1)!.stats.storedBytes)} added`);
+    expect(status).toMatch(/Users[\s\S]*Groups/);
+    expect(status).not.toMatch(/roleDefinition/);
     expect(textOf((await h.say(PEOPLE.alex, 'deleted')).cards[0])).toContain('Bob Kelly');
   });
 });

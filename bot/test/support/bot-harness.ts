@@ -31,7 +31,12 @@ export class BotTestAdapter extends TestAdapter {
     return super.updateActivity(context, activity);
   }
 
+  /** Errors thrown, one per send, by the next proactive sends (as the Bot Connector answers 429 or 5xx). */
+  readonly failProactiveSends: Error[] = [];
+
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const failure = context.activity.name === 'ContinueConversation' ? this.failProactiveSends.shift() : undefined;
+    if (failure) throw failure;
     for (const activity of activities) if (activity.type === 'invokeResponse') context.turnState.set(INVOKE_RESPONSE_KEY, activity);
     return super.sendActivities(context, activities);
   }
