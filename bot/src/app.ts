@@ -391,7 +391,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
    * changed, to the summary channel (`set summary channel`). Without a summary channel nothing is posted (and it says so).
    */
   const runScheduledBackup = async (): Promise<void> => {
-    const { summary, roleDiffs, alert } = await service.scheduledBackup();
+    const { summary, roleDiffs, alerts } = await service.scheduledBackup();
     const channel = await service.records.channel('summary');
     if (!channel) {
       log('rewind bot: daily backup done; no summary channel is set (say "set summary channel" in one), so nothing was posted');
@@ -399,7 +399,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     }
     await proactive(channel, render('dailySummary', summary));
     for (const diff of roleDiffs) await proactive(channel, render('roleDiff', diff));
-    if (alert) await proactive(channel, render('alert', alert));
+    for (const alert of alerts) await proactive(channel, render('alert', alert));
   };
 
   /** Runs an approved request and posts the results; the credential only to the requester's personal chat. */
@@ -505,7 +505,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const actor = actorOf(context);
     const requested = await service.requestAlertRestore(actor, data.alertId, referenceOf(context));
     await postApproval(context, requested.requestId, requested.selectedApproverId, actor);
-    return readOnlyApproval(requested.requestId, `A restore of everything deleted was sent for approval as ${requested.requestId}.`);
+    return readOnlyApproval(requested.requestId, `The restore this alert proposes was sent for approval as ${requested.requestId}.`);
   });
 
   // Any other Action.Execute verb: answered with an error card.

@@ -23,6 +23,7 @@ import {
   RestoreRecords,
   RestoreRequestDocument,
   RestoreResultDocument,
+  RestoreTarget,
   SnapshotDocument,
   SnapshotQueries,
   SnapshotStore,
@@ -161,6 +162,9 @@ export function formatWhen(iso: string | Date | undefined): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
 }
+
+/** Alert ids of privileged-change alerts start with this; mass-deletion alert ids are `<from>..<to>`. */
+const PRIVILEGED_ALERT_PREFIX = 'priv:';
 
 const KIND_PLURALS: Record<string, string> = { user: 'Users', group: 'Groups', administrativeUnit: 'Administrative units', roleDefinition: 'Directory roles' };
 
@@ -755,13 +759,13 @@ export class RewindService {
    * The scheduled (daily) backup: run it, summarise it with the privileged role changes since the previous snapshot,
    * and a role-member diff card for each privileged role whose members changed (to push to the summary channel).
    */
-  async scheduledBackup(): Promise<{ summary: DailySummaryCardModel; roleDiffs: RoleDiffCardModel[]; alert?: AlertCardModel }> {
+  async scheduledBackup(): Promise<{ summary: DailySummaryCardModel; roleDiffs: RoleDiffCardModel[]; alerts: AlertCardModel[] }> {
     if (!this.options.gateway) throw new ServiceRefusal('Not available', 'This bot has no backup connection configured.');
     await runBackup(this.options.gateway, this.options.store, { leaseTtlMs: 10 * 60_000, leaseOwner: 'rewind-bot-schedule' });
     const summary = await this.backupStatusModel();
     const queries = this.queries();
     const snapshots = await queries.listSnapshots();
-    if (snapshots.length < 2) return { summary, roleDiffs: [] };
+    if (snapshots.length < 2) return { summary, roleDiffs: [], alerts: [] };
     const diff = await queries.tenantDiff(snapshots[snapshots.length - 2].id, snapshots[snapshots.length - 1].id);
     const roleDiffs: RoleDiffCardModel[] = [];
     const rows: { role: string; change: 'added' | 'removed'; member: string }[] = [];
@@ -778,36 +782,63 @@ export class RewindService {
     }
     const deleted = diff.deleted.filter((o) => o.kind === 'user' || o.kind === 'group');
     const threshold = this.options.massDeletionThreshold ?? Number.POSITIVE_INFINITY;
-    const alert: AlertCardModel | undefined = deleted.length >= threshold ? {
-      alertId: `${diff.from.snapshotId}..${diff.to.snapshotId}`, kind: 'massDeletion',
-      headline: `${deleted.length} users and groups were deleted between two backups`, detectedAt: formatWhen(diff.to.at),
-      threshold: `Threshold: ${threshold} deletions between two backups`,
-      counts: shown([{ label: 'users', total: deleted.filter((o) => o.kind === 'user').length }, { label: 'groups', total: deleted.filter((o) => o.kind === 'group').length }], 8),
-      objects: shown(deleted.map((o) => ({ kindLabel: KIND_LABEL[o.kind] ?? o.kind, name: o.displayName, detail: o.userPrincipalName ?? '' })), 15),
-      canReview: true,
-    } : undefined;
-    return { summary: { ...summary, roleChanges: shown(rows, 15) }, roleDiffs, ...(alert ? { alert } : {}) };
+    const between = `${diff.from.snapshotId}..${diff.to.snapshotId}`;
+    const alerts: AlertCardModel[] = [];
+    if (deleted.length >= threshold) {
+      alerts.push({
+        alertId: between, kind: 'massDeletion',
+        headline: `${deleted.length} users and groups were deleted between two backups`, detectedAt: formatWhen(diff.to.at),
+        threshold: `Threshold: ${threshold} deletions between two backups`,
+        counts: shown([{ label: 'users', total: deleted.filter((o) => o.kind === 'user').length }, { label: 'groups', total: deleted.filter((o) => o.kind === 'group').length }], 8),
+        objects: shown(deleted.map((o) => ({ kindLabel: KIND_LABEL[o.kind] ?? o.kind, name: o.displayName, detail: o.userPrincipalName ?? '' })), 15),
+        canReview: true,
+      });
+    }
+    if (rows.length) {
+      alerts.push({
+        alertId: `${PRIVILEGED_ALERT_PREFIX}${between}`, kind: 'privilegedChange',
+        headline: `${roleDiffs.length} privileged role${roleDiffs.length === 1 ? '' : 's'} changed members since the last backup`, detectedAt: formatWhen(diff.to.at),
+        threshold: '',
+        counts: shown([{ label: 'members added', total: rows.filter((r) => r.change === 'added').length }, { label: 'members removed', total: rows.filter((r) => r.change === 'removed').length }], 8),
+        objects: shown(rows.map((r) => ({ kindLabel: r.role, name: r.member, detail: r.change })), 15),
+        canReview: true,
+      });
+    }
+    return { summary: { ...summary, roleChanges: shown(rows, 15) }, roleDiffs, alerts };
   }
 
   /**
-   * "Review and restore" on a mass-deletion alert: one plan that restores every user and group deleted between the
-   * alert's two snapshots, from the earlier one, sent for approval like any other. The alert id is card data: it is
-   * checked against the stored snapshots, and the deleted objects are recomputed here, never taken from the card.
+   * "Review and restore" on an alert: one plan, from the alert's earlier snapshot, sent for approval like any other.
+   * A mass-deletion alert restores every user and group deleted between its two snapshots; a privileged-change alert
+   * puts the members of every privileged role that changed back as they were (overwrite: members added since are
+   * removed, members removed are added back). The alert id is card data: it is checked against the stored snapshots,
+   * and what changed is recomputed here, never taken from the card.
    */
   async requestAlertRestore(actor: Person, alertId: unknown, requestReference?: Record<string, unknown>): Promise<{ requestId: string; model: ApprovalCardModel; selectedApproverId: string }> {
-    const match = typeof alertId === 'string' && alertId.length <= 200 ? /^([0-9TZ]+-[0-9a-f]{6})\.\.([0-9TZ]+-[0-9a-f]{6})$/.exec(alertId) : null;
+    const match = typeof alertId === 'string' && alertId.length <= 200 ? /^(priv:)?([0-9TZ]+-[0-9a-f]{6})\.\.([0-9TZ]+-[0-9a-f]{6})$/.exec(alertId) : null;
     if (!match) throw new ServiceRefusal('This card cannot be used', 'The card sent an alert id that is not one.');
     if (!(await this.membership(actor.objectId)).helpdesk) throw new ServiceRefusal('Not allowed', 'Only members of the helpdesk group can request a restore.');
+    const [, privileged, fromId, toId] = match;
     const queries = this.queries();
     const ids = new Set((await queries.listSnapshots()).map((x) => x.id));
-    if (!ids.has(match[1]) || !ids.has(match[2])) throw new ServiceRefusal('Unknown alert', 'The backups this alert compared are no longer stored.');
-    const diff = await queries.tenantDiff(match[1], match[2]);
-    const targets = diff.deleted.filter((o) => o.kind === 'user' || o.kind === 'group').map((o) => ({ kind: o.kind as 'user' | 'group', id: o.id }));
-    if (!targets.length) throw new ServiceRefusal('Nothing to restore', 'Nothing was deleted between those backups.');
-    const plan = (await planFromSnapshot(this.options.store, this.options.tenantId, this.options.writer, { targets, at: match[1] })).plan;
+    if (!ids.has(fromId) || !ids.has(toId)) throw new ServiceRefusal('Unknown alert', 'The backups this alert compared are no longer stored.');
+    const diff = await queries.tenantDiff(fromId, toId);
+    let targets: RestoreTarget[];
+    if (privileged) {
+      targets = [];
+      for (const change of diff.roleChanges) {
+        const definition = await queries.objectAt('roleDefinition', change.role.id, fromId).catch(() => undefined);
+        if (definition?.body.isPrivileged === true) targets.push({ kind: 'role', id: change.role.id });
+      }
+      if (!targets.length) throw new ServiceRefusal('Nothing to restore', 'No privileged role changed members between those backups.');
+    } else {
+      targets = diff.deleted.filter((o) => o.kind === 'user' || o.kind === 'group').map((o) => ({ kind: o.kind as 'user' | 'group', id: o.id }));
+      if (!targets.length) throw new ServiceRefusal('Nothing to restore', 'Nothing was deleted between those backups.');
+    }
+    const plan = (await planFromSnapshot(this.options.store, this.options.tenantId, this.options.writer, { targets, at: fromId, ...(privileged ? { options: { linkMode: 'overwrite' } } : {}) })).plan;
     const requestId = await requestRestore(this.options.store, {
       plan, requester: { objectId: actor.objectId.toLowerCase(), ...(actor.displayName ? { displayName: actor.displayName } : {}) },
-      reason: `Mass deletion alert ${alertId}`, requiredApprovals: requiredApprovals(plan.sensitivity), approvalTtlMs: this.options.approvalTtlInMs,
+      reason: `${privileged ? 'Privileged change' : 'Mass deletion'} alert ${alertId}`, requiredApprovals: requiredApprovals(plan.sensitivity), approvalTtlMs: this.options.approvalTtlInMs,
     }, this.now);
     await this.records.saveRequest({ requestId, requesterObjectId: actor.objectId.toLowerCase(), ...(requestReference ? { requestReference } : {}), selectedApproverId: ANY_SECURITY_LEAD, posts: [] });
     return { requestId, model: await this.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] }), selectedApproverId: ANY_SECURITY_LEAD };

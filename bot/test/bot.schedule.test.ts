@@ -55,11 +55,26 @@ describe('when the daily backup runs after a privileged role changed', () => {
 
     expect((await new SnapshotQueries(h.store, h.engine.tenantId).listSnapshots()).length).toBe(before + 1);
     const posted = h.drain().activities.filter((a) => a.conversation?.id === OPS_CHANNEL.id).map((a) => a.attachments?.[0]?.content as AdaptiveCard);
-    expect(posted).toHaveLength(2);
+    expect(posted).toHaveLength(3);
     expect(textOf(posted[0])).toContain('Helpdesk Administrator');
     expect(textOf(posted[0])).toContain(PEOPLE.patti.name);
     expect(textOf(posted[1])).toMatch(/Privileged role/);
     expect(textOf(posted[1])).toContain(PEOPLE.patti.name);
+    // …and a privileged-change alert whose "Review and restore" plans putting the role's members back.
+    expect(textOf(posted[2])).toMatch(/Alert: privileged change/);
+    expect(textOf(posted[2])).toMatch(/1 privileged role changed members/);
+    const review = actionsOf(posted[2]).find((a) => a.verb === Verbs.reviewAlert)!;
+    const requested = await h.invoke(PEOPLE.alex, Verbs.reviewAlert, review.data);
+    const requestId = (textOf(requested.invokeCard).match(/r-\d{8}-\d{6}-[0-9a-f]{6}/) ?? [])[0]!;
+    const stored = (await new RestoreRecords(h.store, h.engine.tenantId).readRequest(requestId))!;
+    expect(stored.plan.targets).toEqual([expect.objectContaining({ kind: 'role', id: helpdeskAdmin.id })]);
+    const removals = stored.plan.steps.filter((s) => s.action.type === 'removeRoleAssignment');
+    expect(removals).toHaveLength(1);
+    expect(JSON.stringify(removals[0].action)).toContain(PEOPLE.patti.id);
+    expect(stored.plan.steps.filter((s) => s.action.type === 'addRoleAssignment')).toHaveLength(0);
+    // The alert id is card data: a privileged alert id for snapshots that do not exist is refused.
+    const forged = await h.invoke(PEOPLE.alex, Verbs.reviewAlert, { alertId: 'priv:20200101T000000Z-abcdef..20200102T000000Z-abcdef' });
+    expect(textOf(forged.invokeCard)).toMatch(/no longer stored/);
   });
 });
 
