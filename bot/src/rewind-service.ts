@@ -582,10 +582,13 @@ export class RewindService {
   async resultCardModel(request: RestoreRequestDocument, outcome: RestoreOutcome | undefined, failure: string | undefined, durationMs: number): Promise<ResultCardModel> {
     const approval = (await this.restoreRecords().readApproval(request.restoreId))?.document;
     const target = await this.targetOf(request.plan);
-    const counts = { done: 0, alreadyDone: 0, failed: 0, blocked: 0, skipped: request.plan.skips.length };
+    const skips = outcome ? outcome.skips : request.plan.skips;
+    const counts = { done: 0, alreadyDone: 0, failed: 0, blocked: 0, skipped: skips.length };
     for (const s of outcome?.steps ?? []) if (s.status !== 'running') counts[s.status]++;
     const status = outcome ? outcome.status : 'failed';
-    const statusDetail = failure ?? (status === 'complete' ? 'Everything in the plan was restored.' : 'Some of the plan could not be restored; see below.');
+    const settled = outcome?.settledSkips.length ?? 0;
+    const settledNote = settled ? ` ${settled} link${settled === 1 ? '' : 's'} the plan could not write came back with the recycle-bin restore (checked after the run).` : '';
+    const statusDetail = failure ?? `${status === 'complete' ? 'Everything in the plan was restored.' : 'Some of the plan could not be restored; see below.'}${settledNote}`;
     return {
       restoreId: request.restoreId,
       status,
@@ -599,7 +602,7 @@ export class RewindService {
       failures: shown((outcome?.steps ?? []).filter((s) => s.failure).map((s) => ({
         description: s.description, message: s.failure?.message ?? '', code: s.failure?.code ?? '', graphRequestId: s.failure?.requestId ?? '',
       })), 15),
-      skips: shown(request.plan.skips.map((s) => ({ label: SKIP_LABELS[s.reason] ?? s.reason, detail: s.detail })), 30),
+      skips: shown(skips.map((s) => ({ label: SKIP_LABELS[s.reason] ?? s.reason, detail: s.detail })), 30),
       undo: outcome && (counts.done > 0)
         ? { offered: true, note: `Type undo ${request.restoreId} to plan an undo (it needs approval like any restore).` }
         : { offered: false, note: outcome ? 'Nothing was changed, so there is nothing to undo.' : 'The restore did not run.' },

@@ -29,7 +29,7 @@ import {
   StepStatus,
   newRestoreId,
 } from './records';
-import { LiveState, ObjectRef, RestoreAction, RestorePlan, RestoreStep } from './types';
+import { LiveState, ObjectRef, PlanSkip, RestoreAction, RestorePlan, RestoreStep } from './types';
 import { WritePacer } from './write-pacer';
 
 export const DEFAULT_APPROVAL_TTL_MS = 24 * 3_600_000;
@@ -171,7 +171,13 @@ export interface RestoreOutcome {
   restoreId: string;
   status: RestoreStatus;
   steps: { stepId: string; status: StepStatus; description: string; failure?: JournalStepDocument['failure']; note?: string }[];
+  /** Skips still outstanding after the run. */
   skips: RestorePlan['skips'];
+  /**
+   * Links the plan could not write (Exchange-managed, synced or dynamic groups) of an object this run restored from
+   * the recycle bin, found present after the run: a recycle-bin restore keeps an object's links.
+   */
+  settledSkips: RestorePlan['skips'];
   resumed: boolean;
 }
 
@@ -218,11 +224,37 @@ export async function executeRestore(restoreId: string, context: ExecuteContext)
   });
   const counts = { running: 0, done: 0, alreadyDone: 0, failed: 0, blocked: 0 } as Record<StepStatus, number>;
   for (const s of steps) counts[s.status]++;
-  const status: RestoreStatus = counts.failed || counts.blocked || plan.skips.length ? 'incomplete' : 'complete';
-  const result: RestoreResultDocument = { ...records.base(restoreId, 'result'), type: 'restoreResult', restoreId, status, startedAt, finishedAt: now().toISOString(), counts, skips: plan.skips.length };
+  const { outstanding, settled } = await settleSkippedLinks(plan, (stepId) => runner.journal.get(stepId)?.status, context.writer);
+  const status: RestoreStatus = counts.failed || counts.blocked || outstanding.length ? 'incomplete' : 'complete';
+  const result: RestoreResultDocument = { ...records.base(restoreId, 'result'), type: 'restoreResult', restoreId, status, startedAt, finishedAt: now().toISOString(), counts, skips: outstanding.length };
   await context.store.upsert('catalog', result);
-  await records.audit(restoreId, 'finished', { status, counts, skips: plan.skips.map((s) => ({ reason: s.reason, objectId: s.objectId, relatedId: s.relatedId ?? null })), failures: steps.filter((s) => s.failure).map((s) => ({ stepId: s.stepId, ...s.failure })) }, now());
-  return { restoreId, status, steps, skips: plan.skips, resumed };
+  const skipRefs = (list: PlanSkip[]) => list.map((s) => ({ reason: s.reason, objectId: s.objectId, relatedId: s.relatedId ?? null }));
+  await records.audit(restoreId, 'finished', { status, counts, skips: skipRefs(outstanding), settledSkips: skipRefs(settled), failures: steps.filter((s) => s.failure).map((s) => ({ stepId: s.stepId, ...s.failure })) }, now());
+  return { restoreId, status, steps, skips: outstanding, settledSkips: settled, resumed };
+}
+
+/**
+ * Splits the plan's skipped links into those still missing and those present after the run. Only links of objects
+ * this run restored from the recycle bin are checked (one read per group and relation); every other skip stays
+ * outstanding. A failed read leaves the skip outstanding: nothing is reported as restored without being seen.
+ */
+async function settleSkippedLinks(plan: RestorePlan, statusOf: (stepId: string) => StepStatus | undefined, writer: DirectoryWriter): Promise<{ outstanding: PlanSkip[]; settled: PlanSkip[] }> {
+  const recycled = new Set(plan.steps
+    .filter((s) => s.action.type === 'restoreFromRecycleBin' && (statusOf(s.id) === 'done' || statusOf(s.id) === 'alreadyDone'))
+    .map((s) => (s.action as { objectId: string }).objectId));
+  const outstanding: PlanSkip[] = [];
+  const settled: PlanSkip[] = [];
+  const links = new Map<string, Promise<Set<string> | undefined>>();
+  for (const skip of plan.skips) {
+    if (!skip.relation || !skip.relatedId || !recycled.has(skip.objectId)) {
+      outstanding.push(skip);
+      continue;
+    }
+    const key = `${skip.relation}|${skip.relatedId}`;
+    if (!links.has(key)) links.set(key, writer.getLinks(skip.relation, skip.relatedId).then((l) => new Set(l.map((x) => x.id)), () => undefined));
+    ((await links.get(key))?.has(skip.objectId) ? settled : outstanding).push(skip);
+  }
+  return { outstanding, settled };
 }
 
 class StepRunner {

@@ -437,22 +437,23 @@ function reconcileSet(b: PlanBuilder, group: DesiredObject, self: { ref: ObjectR
 }
 
 function groupWritable(b: PlanBuilder, groupId: string, objectId: string, what: string, ownership = false): boolean {
+  const relation = ownership ? 'owners' as const : 'members' as const;
   const facts = b.desired.groups[groupId];
   const groupName = b.name(groupId);
   if (facts?.flavor === 'distribution') {
-    b.skip('distributionList', objectId, `${what} the distribution list ${groupName} cannot be written through Graph: manage it in Exchange`, { relatedId: groupId });
+    b.skip('distributionList', objectId, `${what} the distribution list ${groupName} cannot be written through Graph: manage it in Exchange`, { relatedId: groupId, relation });
     return false;
   }
   if (facts?.flavor === 'mailEnabledSecurity') {
-    b.skip('mailEnabledSecurityGroup', objectId, `${what} the mail-enabled security group ${groupName} cannot be written through Graph: manage it in Exchange`, { relatedId: groupId });
+    b.skip('mailEnabledSecurityGroup', objectId, `${what} the mail-enabled security group ${groupName} cannot be written through Graph: manage it in Exchange`, { relatedId: groupId, relation });
     return false;
   }
   if (facts?.synced) {
-    b.skip('syncedFromOnPremises', objectId, `${what} ${groupName} is managed in on-premises Active Directory (the group is synced from there)`, { relatedId: groupId });
+    b.skip('syncedFromOnPremises', objectId, `${what} ${groupName} is managed in on-premises Active Directory (the group is synced from there)`, { relatedId: groupId, relation });
     return false;
   }
   if (facts?.dynamic && !ownership) {
-    b.skip('dynamicMembership', objectId, `${what} ${groupName} is computed by its dynamic rule and is not written`, { relatedId: groupId });
+    b.skip('dynamicMembership', objectId, `${what} ${groupName} is computed by its dynamic rule and is not written`, { relatedId: groupId, relation });
     return false;
   }
   if (facts?.isAssignableToRole) b.privileged.add(`${groupName} is a role-assignable group`);

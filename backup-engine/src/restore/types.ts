@@ -138,6 +138,8 @@ export interface PlanSkip {
   detail: string;
   objectId: string;
   relatedId?: string;
+  /** For a skipped link: `objectId` is a member (or owner) of the group `relatedId`. */
+  relation?: 'members' | 'owners';
   /** A UPN that is free, when the reason is a UPN conflict. */
   suggestedUserPrincipalName?: string;
 }

@@ -190,3 +190,35 @@ describe('when a restore runs with break-glass from the CLI', () => {
     expect(JSON.stringify(trail)).not.toContain(fx.secrets[0].value);
   });
 });
+
+describe('when a user comes back from the recycle bin with links the plan could not write', () => {
+  async function restoreSoftDeletedBob(writer = fx.writer) {
+    fx.simulator.directory.deleteUser(DEMO_BOB_ID);
+    const plan = await fx.plan({ targets: [{ kind: 'user', id: DEMO_BOB_ID }] });
+    const exchangeManaged = plan.skips.filter((s) => s.reason === 'distributionList' || s.reason === 'mailEnabledSecurityGroup');
+    expect(exchangeManaged.length).toBeGreaterThan(0);
+    expect(exchangeManaged.every((s) => s.relation === 'members')).toBe(true);
+    const id = await requestRestore(fx.store, { plan, requester: REQUESTER, reason: 'ticket' });
+    await decideRestore(fx.store, fx.tenantId, id, { ...APPROVER, decision: 'approve' });
+    const outcome = await executeRestore(id, { writer, store: fx.store, tenantId: fx.tenantId, replan: replannerFor(fx.store, fx.tenantId, fx.writer, plan) });
+    return { plan, outcome, exchangeManaged, id };
+  }
+
+  it('then those present after the run are reported as settled (not skipped), after being read back, and the restore is complete', async () => {
+    const { plan, outcome, exchangeManaged, id } = await restoreSoftDeletedBob();
+    expect(outcome.settledSkips.map((s) => s.relatedId).sort()).toEqual(exchangeManaged.map((s) => s.relatedId).sort());
+    expect(outcome.skips).toEqual(plan.skips.filter((s) => !exchangeManaged.includes(s)));
+    for (const s of outcome.settledSkips) expect(fx.simulator.directory.memberOf(DEMO_BOB_ID).groups).toContain(s.relatedId);
+    const trail = await new RestoreRecords(fx.store, fx.tenantId).auditTrail(id);
+    expect(trail.at(-1)!.detail).toMatchObject({ settledSkips: expect.arrayContaining([expect.objectContaining({ relatedId: exchangeManaged[0].relatedId })]) });
+  });
+
+  it('then a link that cannot be read back stays skipped: nothing is reported restored without being seen', async () => {
+    const blind = Object.create(fx.writer) as typeof fx.writer;
+    blind.getLinks = async () => { throw new Error('503 from Graph'); };
+    const { outcome, exchangeManaged } = await restoreSoftDeletedBob(blind);
+    expect(outcome.settledSkips).toEqual([]);
+    expect(outcome.skips).toEqual(expect.arrayContaining(exchangeManaged));
+    expect(outcome.status).toBe('incomplete');
+  });
+});
