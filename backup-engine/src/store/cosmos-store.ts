@@ -147,11 +147,25 @@ export class CosmosSnapshotStore implements SnapshotStore {
     this.maxBulkAttempts = positiveInteger('maxBulkAttempts', options.maxBulkAttempts ?? DEFAULT_MAX_BULK_ATTEMPTS);
   }
 
-  /** Creates the database and the containers if they do not exist. Must be called before any other method. */
+  /**
+   * Creates the database and the containers if they do not exist. Must be called before any other method.
+   * `createIfNotExists` reads first, so with Entra ID data-plane RBAC (which cannot create databases or containers)
+   * it works when infra/azure.bicep created them; a 403 becomes a ConfigurationError that says so.
+   */
   async open(): Promise<void> {
-    const { database } = await this.client.databases.createIfNotExists({ id: this.databaseName });
-    const opened = await Promise.all(COLLECTION_NAMES.map((name) => createContainer(database, name)));
-    this.containers = { snapshots: opened[0], objects: opened[1], catalog: opened[2] };
+    try {
+      const { database } = await this.client.databases.createIfNotExists({ id: this.databaseName });
+      const opened = await Promise.all(COLLECTION_NAMES.map((name) => createContainer(database, name)));
+      this.containers = { snapshots: opened[0], objects: opened[1], catalog: opened[2] };
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 403) {
+        throw new ConfigurationError(
+          `Cosmos DB refused to open database "${this.databaseName}" and its containers (${COLLECTION_NAMES.join(', ')}) (403): with Entra ID (data-plane RBAC) ` +
+            'the identity cannot create them, and it needs the Cosmos DB Built-in Data Contributor role; deploy infra/azure.bicep, which creates both',
+        );
+      }
+      throw error;
+    }
   }
 
   /** Deletes the whole database (tests; never called by the engine). */

@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BulkOperationResult, Items, OperationInput } from '@azure/cosmos';
-import { isConfigurationError } from '../../src/errors';
+import { BulkOperationResult, CosmosClient, Items, OperationInput } from '@azure/cosmos';
+import { ConfigurationError, isConfigurationError } from '../../src/errors';
 import { StoredDocument } from '../../src/ports/snapshot-store';
 import { cosmosClientOptions, CosmosSnapshotStore, CosmosSnapshotStoreOptions, openCosmosStore } from '../../src/store/cosmos-store';
 import { isLocalDataFileError, LocalCosmos, LOCAL_COSMOS_KEY, startLocalCosmos } from '../../src/store/local-cosmos';
@@ -198,5 +198,16 @@ describe('cosmosClientOptions', () => {
 
     expect(isConfigurationError(error)).toBe(true);
     expect((error as Error).message).toMatch(/COSMOS_KEY/);
+  });
+});
+
+describe('when the identity may not create the database or its containers (Entra ID data-plane RBAC)', () => {
+  it('then open() fails with a configuration error that names them and the fix, not a bare 403', async () => {
+    const forbidden = Object.assign(new Error('Request blocked by Auth rewind: the given request cannot be authorized by AAD token in data plane'), { code: 403 });
+    const client = { databases: { createIfNotExists: async () => { throw forbidden; } }, dispose: () => undefined } as unknown as CosmosClient;
+    const store = new CosmosSnapshotStore(client, { databaseName: 'rewind' });
+    const opening = store.open();
+    await expect(opening).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(store.open()).rejects.toThrow(/snapshots, objects, catalog.*infra\/azure\.bicep/);
   });
 });
