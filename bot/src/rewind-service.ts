@@ -7,7 +7,8 @@
  * - Card data is client-supplied. `requestApproval` and `decide` validate every field strictly (GUIDs, known
  *   snapshot ids, restore ids of the engine's format, booleans as "true"/"false", bounded strings) and re-read
  *   everything else from the store.
- * - Who may request or decide is read LIVE from the directory (`writer.getMemberOf(objectId)`) on every call, never
+ * - Who may request or decide is read LIVE from the directory (`writer.getTransitiveGroupIds(objectId)`: membership
+ *   through nested groups counts, as in Entra group-based access) on every call, never
  *   from card data or from state kept between turns.
  * - `decide` refuses a plan hash other than the stored one (a stale or forged card).
  * - The credential of a recreated user is held in memory only, for the requester's copy of the result card; it is
@@ -224,16 +225,16 @@ export class RewindService {
     if (!objectId || !GUID.test(objectId)) return { helpdesk: false, securityLead: false };
     let groups: string[];
     try {
-      groups = (await this.options.writer.getMemberOf(objectId.toLowerCase())).groups.map((g) => g.toLowerCase());
+      groups = (await this.options.writer.getTransitiveGroupIds(objectId.toLowerCase())).map((g) => g.toLowerCase());
     } catch {
       return { helpdesk: false, securityLead: false };
     }
     return { helpdesk: groups.includes(this.options.helpdeskGroupId.toLowerCase()), securityLead: groups.includes(this.options.securityLeadsGroupId.toLowerCase()) };
   }
 
-  /** The security leads now (live members of the security leads group that are users). */
+  /** The security leads now (live users in the security leads group, directly or through nested groups). */
   async securityLeads(): Promise<{ objectId: string; displayName: string; userPrincipalName: string }[]> {
-    const links = await this.options.writer.getLinks('members', this.options.securityLeadsGroupId);
+    const links = await this.options.writer.getTransitiveUserMembers(this.options.securityLeadsGroupId);
     const users = links.filter((l) => l.type === 'user');
     if (!users.length) return [];
     const live = await this.options.writer.getLiveObjects(users.map((u) => ({ id: u.id, kinds: ['user'] })));

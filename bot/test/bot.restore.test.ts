@@ -3,7 +3,7 @@
  * for approval, security leads decide on the approval card, the restore runs in the background and the result is
  * posted; the tenant (the simulator's directory) is what the assertions read.
  */
-import { DEMO_BOB_ID } from '../../graph-simulator/src';
+import { DEMO_BOB_ID, DEMO_SECURITY_LEADS_GROUP_ID } from '../../graph-simulator/src';
 import { RestoreRecords } from '../../backup-engine/src';
 import { Verbs } from '../../cards/verbs';
 import type { AdaptiveCard } from '../../cards/render';
@@ -28,6 +28,23 @@ async function requestBobRestore(requester = PEOPLE.alex) {
   const requestId = String(requested.invokeCard && (JSON.stringify(requested.invokeCard).match(/r-\d{8}-\d{6}-[0-9a-f]{6}/) ?? [''])[0]);
   return { said, requested, requestId };
 }
+
+describe('when someone is a security lead only through a group nested in Security Leads', () => {
+  it('then they may approve (transitive membership counts), and lose that the moment the nesting is removed', async () => {
+    const d = h.engine.simulator.directory;
+    const deputies = d.createGroup({ displayName: 'Security Lead Deputies', mailEnabled: false, mailNickname: 'sec-deputies', securityEnabled: true });
+    d.addMember(DEMO_SECURITY_LEADS_GROUP_ID, deputies.id);
+    d.addMember(deputies.id, PEOPLE.patti.id);
+    d.deleteUser(DEMO_BOB_ID);
+    const { requested } = await requestBobRestore();
+    const card = requested.activities.find((a) => a.type === 'message' && a.attachments?.length)!.attachments![0].content as AdaptiveCard;
+    const approve = clickData(card, Verbs.approve, { comment: 'deputy' });
+    expect(textOf((await h.invoke(PEOPLE.patti, Verbs.approve, approve)).invokeCard)).toMatch(/another security lead must approve too/);
+    d.removeMember(DEMO_SECURITY_LEADS_GROUP_ID, deputies.id);
+    d.addMember(deputies.id, PEOPLE.isaiah.id);
+    expect(textOf((await h.invoke(PEOPLE.isaiah, Verbs.approve, approve)).invokeCard)).toMatch(/Not allowed/);
+  });
+});
 
 describe('when the bot cannot read the roster and has not seen every approver', () => {
   it('then the shared approval card carries the buttons for everyone (no refresh that would hide them), and decisions are still authorised server-side', async () => {

@@ -238,6 +238,16 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     };
   }
 
+  async getTransitiveGroupIds(userId: string): Promise<string[]> {
+    const items = await this.listOrEmpty(`/users/${key(userId)}/transitiveMemberOf?${LINKS_QUERY}`);
+    return items.map(toLinkRef).filter((r) => r.type === 'group').map((r) => r.id);
+  }
+
+  async getTransitiveUserMembers(groupId: string): Promise<LinkRef[]> {
+    const items = await this.listOrEmpty(`/groups/${key(groupId)}/transitiveMembers?${LINKS_QUERY}`);
+    return items.map(toLinkRef).filter((r) => r.type === 'user');
+  }
+
   async getOwnedGroups(principalId: string): Promise<string[]> {
     const owned = await this.listOrEmpty(`/users/${key(principalId)}/ownedObjects?${LINKS_QUERY}`);
     return owned.map(toLinkRef).filter((r) => r.type === 'group').map((r) => r.id);

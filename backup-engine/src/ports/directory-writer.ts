@@ -69,6 +69,10 @@ export interface DirectoryWriter {
   getLinks(relation: 'members' | 'owners' | 'unitMembers', ownerId: string): Promise<LinkRef[]>;
   /** Direct group and administrative-unit memberships of a user or group. */
   getMemberOf(principalId: string): Promise<{ groups: string[]; administrativeUnits: string[] }>;
+  /** Every group a user is a member of, directly or through nested groups (Graph `transitiveMemberOf`). */
+  getTransitiveGroupIds(userId: string): Promise<string[]>;
+  /** The users who are members of a group, directly or through nested groups (Graph `transitiveMembers`). */
+  getTransitiveUserMembers(groupId: string): Promise<LinkRef[]>;
   getOwnedGroups(principalId: string): Promise<string[]>;
   getManager(userId: string): Promise<string | null>;
   getDirectReports(userId: string): Promise<string[]>;

@@ -146,6 +146,20 @@ export function describeDirectoryWriterContract(name: string, makeWriter: () => 
         expect(roles.length).toBeGreaterThan(0);
       });
 
+      it('when a user is in a group nested in another, then the transitive reads count both, and the direct read only one', async () => {
+        const d = simulator.directory;
+        const outer = d.createGroup({ displayName: 'Outer', mailEnabled: false, mailNickname: `outer-${Date.now()}`, securityEnabled: true });
+        const inner = d.createGroup({ displayName: 'Inner', mailEnabled: false, mailNickname: `inner-${Date.now()}`, securityEnabled: true });
+        d.addMember(outer.id, inner.id);
+        d.addMember(inner.id, DEMO_BOB_ID);
+
+        expect(await writer.getTransitiveGroupIds(DEMO_BOB_ID)).toEqual(expect.arrayContaining([outer.id, inner.id]));
+        expect((await writer.getMemberOf(DEMO_BOB_ID)).groups).not.toContain(outer.id);
+        const users = await writer.getTransitiveUserMembers(outer.id);
+        expect(users.map((u) => u.id)).toEqual([DEMO_BOB_ID]);
+        expect(users.every((u) => u.type === 'user')).toBe(true);
+      });
+
       it('when a group is a member of groups and units, then getMemberOf reports them for the group too', async () => {
         const group = [...simulator.directory.groups()].find((g) => {
           const m = simulator.directory.memberOf(g.id);

@@ -63,6 +63,7 @@ export const PEOPLE = {
   adele: PLAYGROUND_USERS.find((u) => u.givenName === 'Adele')!, // approver
   patti: byRole('bystander'),
   lynne: byRole('requesterAndApprover'),
+  isaiah: PLAYGROUND_USERS.find((u) => u.givenName === 'Isaiah')!, // requester (Helpdesk), not a lead
 };
 
 export const personal = (user: PlaygroundUser) => ({ id: `a:personal-${user.playgroundId}`, conversationType: 'personal' });
