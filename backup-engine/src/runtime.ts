@@ -64,7 +64,7 @@ export function readEngineSettings(env: NodeJS.ProcessEnv = process.env): Engine
 
 export interface OpenedEngine {
   gateway: GraphDirectoryGateway;
-  /** The restore side: the same Graph origin and credential (docs/operations.md: a separate restore identity is possible). */
+  /** The restore side: the same Graph origin and credential as the gateway (one identity holds both permission sets; infra/README.md). */
   writer: GraphDirectoryWriter;
   store: SnapshotStore;
   /** Plain sentences about what was connected or started (for the operator, never secrets). */

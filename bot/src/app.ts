@@ -391,8 +391,17 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
    * changed, to the summary channel (`set summary channel`). Without a summary channel nothing is posted (and it says so).
    */
   const runScheduledBackup = async (): Promise<void> => {
-    const { summary, roleDiffs, alerts } = await service.scheduledBackup();
+    const startedAt = new Date();
     const channel = await service.records.channel('summary');
+    let outcome: Awaited<ReturnType<RewindService['scheduledBackup']>>;
+    try {
+      outcome = await service.scheduledBackup();
+    } catch (error) {
+      log(`rewind bot: the daily backup failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (channel) await proactive(channel, render('dailySummary', await service.failedBackupModel(error, startedAt)));
+      throw error;
+    }
+    const { summary, roleDiffs, alerts } = outcome;
     if (!channel) {
       log('rewind bot: daily backup done; no summary channel is set (say "set summary channel" in one), so nothing was posted');
       return;

@@ -559,7 +559,7 @@ export class RewindService {
     } catch (error) {
       if (isNeedsReapprovalError(error)) failure = 'The directory changed since this plan was approved, so nothing was written. Request the restore again to get a new plan approved.';
       else if (isRestoreRefusedError(error)) failure = sentence(error.message);
-      else failure = `The restore stopped: ${error instanceof Error ? error.message : String(error)}. Run it again from the CLI (rewind restore resume) or ask an administrator.`;
+      else failure = `The restore stopped: ${error instanceof Error ? error.message : String(error)}. An administrator can resume it from the CLI: rewind restore --plan ${request.restoreId} --break-glass --reason "…" (docs/operations.md).`;
     }
     const shared = await this.resultCardModel(request, outcome, failure, Date.now() - started);
     const secret = secrets[0];
@@ -765,7 +765,8 @@ export class RewindService {
    */
   async scheduledBackup(): Promise<{ summary: DailySummaryCardModel; roleDiffs: RoleDiffCardModel[]; alerts: AlertCardModel[] }> {
     if (!this.options.gateway) throw new ServiceRefusal('Not available', 'This bot has no backup connection configured.');
-    await runBackup(this.options.gateway, this.options.store, { leaseTtlMs: 10 * 60_000, leaseOwner: 'rewind-bot-schedule' });
+    // The lease owner defaults to host:pid, so a second instance is refused while the first holds the lease.
+    await runBackup(this.options.gateway, this.options.store, { leaseTtlMs: 10 * 60_000 });
     const summary = await this.backupStatusModel();
     const queries = this.queries();
     const snapshots = await queries.listSnapshots();
@@ -809,6 +810,22 @@ export class RewindService {
       });
     }
     return { summary: { ...summary, roleChanges: shown(rows, 15) }, roleDiffs, alerts };
+  }
+
+  /**
+   * The summary of a backup that failed: says so, with the reason, and shows the last good backup's figures (or none).
+   * The reason is the engine's error message, which carries no secrets (tokens never reach error messages).
+   */
+  async failedBackupModel(error: unknown, startedAt: Date): Promise<DailySummaryCardModel> {
+    const reason = sentence((error instanceof Error ? error.message : String(error)).slice(0, 400));
+    const last = await this.backupStatusModel().catch(() => undefined);
+    const statusDetail = `The backup started ${formatWhen(startedAt.toISOString())} failed: ${reason} ${last ? `The figures below are from the last good backup (${last.completedAt}).` : 'There is no good backup yet.'}`;
+    if (last) return { ...last, status: 'failed', statusDetail, roleChanges: shown([], 15) };
+    return {
+      status: 'failed', statusDetail, snapshotId: '', mode: 'full', startedAt: formatWhen(startedAt.toISOString()), completedAt: '', duration: '',
+      types: shown([], 12), totals: { total: 0, created: 0, changed: 0, deleted: 0 }, roleChanges: shown([], 15),
+      throttling: { requests: 0, throttled: 0, retries: 0 }, storage: { used: '0 bytes', added: '0 bytes' }, notes: [],
+    };
   }
 
   /**

@@ -114,3 +114,26 @@ describe('when many users were deleted between two backups', () => {
     expect(victims.every((v) => !d.getLive(v.id))).toBe(true);
   });
 });
+
+describe('when the daily backup fails', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness();
+  });
+  afterAll(() => h.close());
+
+  it('then the summary channel is told it failed and why, with the last good backup\'s figures, and the failure is not swallowed', async () => {
+    await h.say(PEOPLE.megan, 'set summary channel', OPS_CHANNEL);
+    h.drain();
+    h.service.scheduledBackup = async () => { throw new Error('Graph answered 503 for /users/delta after 12 attempts'); };
+
+    await expect(h.bot.runScheduledBackup()).rejects.toThrow(/503/);
+
+    const posted = h.drain().activities.filter((a) => a.conversation?.id === OPS_CHANNEL.id).map((a) => textOf(a.attachments![0].content as AdaptiveCard));
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatch(/Backup failed/);
+    expect(posted[0]).toMatch(/503 for \/users\/delta/);
+    expect(posted[0]).toMatch(/figures below are from the last good backup/);
+  });
+});
+

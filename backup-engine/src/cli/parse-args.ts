@@ -127,7 +127,7 @@ export const COMMANDS = {
     details: [
       `<parts>: a comma-separated list of ${RESTORE_PART_NAMES.join(', ')}. --with restores only those; --without all but those (default: all).`,
       '`all` plans every user and group of the snapshot. --reason is required: it is stored with the request and shown to approvers.',
-      'Nothing is written to the tenant: the plan waits for approval in Teams (or `rewind restore --plan <id> --break-glass` in an outage).',
+      'Nothing is written to the tenant: the plan is stored for review; run it with `rewind restore --plan <id> --break-glass` (approval from Teams starts with `restore user|group <name>` in the bot).',
     ],
     options: {
       at: { type: 'string', value: 'time|snapshot', help: `${AT_HELP} (default: the latest snapshot)` },

@@ -101,7 +101,7 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   { verb: 'backupStatus', keywords: ['backup', 'status'], usage: 'backup status', title: 'backup status', description: 'The last backup: status, counts, changes and duration.', example: 'backup status', inManifest: true },
   { verb: 'undo', keywords: ['undo'], usage: 'undo <restoreId>', title: 'undo', description: 'Plan the undo of a restore (it needs approval like any restore).', example: 'undo r-20261120-080000-a1b2c3', inManifest: false },
   { verb: 'help', keywords: ['help'], usage: 'help', title: 'help', description: 'What Rewind can do.', example: 'help', inManifest: true },
-  { verb: 'setApprovalsChannel', keywords: ['set', 'approvals', 'channel'], usage: 'set approvals channel', title: 'set approvals channel', description: 'Security leads: post approval requests and alerts to this channel.', example: 'set approvals channel', inManifest: false },
+  { verb: 'setApprovalsChannel', keywords: ['set', 'approvals', 'channel'], usage: 'set approvals channel', title: 'set approvals channel', description: 'Security leads: post approval requests to this channel.', example: 'set approvals channel', inManifest: false },
   { verb: 'setSummaryChannel', keywords: ['set', 'summary', 'channel'], usage: 'set summary channel', title: 'set summary channel', description: 'Security leads: post the daily backup summary to this channel.', example: 'set summary channel', inManifest: false },
 ] satisfies CommandInfo[]);
 

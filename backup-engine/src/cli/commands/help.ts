@@ -58,7 +58,7 @@ export function helpText(topic?: CommandName): string {
     '<name>: an id, a UPN, a mail, or the start of a name or of one of its words (case-insensitive);',
     'when several objects match, rewind lists them and asks for the id.',
     'Times: 2026-11-20, 2026-11-20T08:00Z; snapshot ids (or their start) from `rewind snapshots`.',
-    'Restores: `rewind plan restore` stores a plan that waits for approval in Teams; `rewind restore --plan <id>',
+    'Restores: `rewind plan restore` stores a plan to review (Teams approvals start in the bot); `rewind restore --plan <id>',
     '--break-glass` runs one without it in an outage. A recreated user\'s credential is printed once (see `rewind help restore`).', '',
     'Global options:',
     body(table(['', ''], optionRows(GLOBAL_OPTIONS), { indent: '  ' })),
