@@ -17,7 +17,7 @@ export interface DailySchedule {
 export function scheduleDaily(
   time: { hour: number; minute: number },
   run: () => Promise<void>,
-  options: { now?: () => Date; log?: (message: string) => void; setTimer?: (fn: () => void, ms: number) => { unref?: () => void; [key: string]: unknown } ; clearTimer?: (timer: unknown) => void } = {},
+  options: { now?: () => Date; /** The error, when there is one, comes second (its Graph ids reach a structured log). */ log?: (message: string, error?: unknown) => void; setTimer?: (fn: () => void, ms: number) => { unref?: () => void; [key: string]: unknown } ; clearTimer?: (timer: unknown) => void } = {},
 ): DailySchedule {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => undefined);
@@ -37,7 +37,7 @@ export function scheduleDaily(
     schedule.next = nextDailyRun(now(), time);
     const handle = setTimer(() => {
       void run()
-        .catch((error: unknown) => log(`rewind bot: the daily backup failed: ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) => log(`rewind bot: the daily backup failed: ${error instanceof Error ? error.message : String(error)}`, error))
         .finally(arm);
     }, schedule.next.getTime() - now().getTime());
     handle.unref?.();

@@ -16,6 +16,7 @@ import * as restify from 'restify';
 import type { OpenedEngine } from '../../backup-engine/src';
 import { createBotApp, RewindBot } from './app';
 import { BotConfig } from './config';
+import { Logger, lineLogger } from './observability';
 import { RewindService } from './rewind-service';
 import { scheduleDaily } from './schedule';
 import { CosmosBotStorage } from './state/cosmos-storage';
@@ -28,15 +29,21 @@ export interface StartedBot {
 }
 
 export interface StartBotOptions {
-  /** Where warnings and errors go. Default: console. */
+  /** Where warnings and errors go, as lines of text. Default: console (or `logger`, when that is given). */
   log?: (message: string) => void;
+  /**
+   * A structured logger (bot/src/observability.ts), as in Azure: the host's own lines get levels and fields (a
+   * failed turn's error with its Graph request ids); the app's and the schedule's text lines go through `lineLogger`.
+   */
+  logger?: Logger;
   /** The directory tenant id; read from Graph when omitted. */
   tenantId?: string;
   startTypingTimer?: boolean;
 }
 
 export async function startBot(config: BotConfig, engine: Pick<OpenedEngine, 'gateway' | 'writer' | 'store'>, options: StartBotOptions = {}): Promise<StartedBot> {
-  const log = options.log ?? ((message: string) => console.log(message));
+  const logger = options.logger;
+  const log = options.log ?? (logger ? lineLogger(logger) : (message: string) => console.log(message));
   for (const warning of config.warnings) log(`warning: ${warning}`);
 
   const tenantId = options.tenantId ?? (await engine.gateway.getTenant()).tenantId;
@@ -47,7 +54,11 @@ export async function startBot(config: BotConfig, engine: Pick<OpenedEngine, 'ga
   const identity = config.identity;
   const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory(identity ? { ...identity } : {}));
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
-    log(`error: turn failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (logger && !options.log) {
+      logger.error('turn failed', { error, activityType: context.activity.type, conversationId: context.activity.conversation?.id });
+    } else {
+      log(`error: turn failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong; nothing was changed.').catch(() => undefined);
   };
   const bot = createBotApp({

@@ -95,8 +95,9 @@ export class GraphSimulator {
     this.server = http.createServer({ keepAlive: true }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) {
-          res.writeHead(500, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 'generalException', message: String(error) } }));
+          // A bug in the simulator still answers like Graph: envelope, request-id and client-request-id.
+          const clientRequestId = lowerCaseHeaders(req.headers)['client-request-id'] ?? randomUUID();
+          send(res, withIds(errorResult(new DirectoryError(500, 'generalException', String(error))), { requestId: randomUUID(), clientRequestId }));
         } else {
           res.destroy();
         }

@@ -49,6 +49,8 @@ export interface GraphClient {
   stats: GraphTrafficStats;
   limiter: AdaptiveConcurrencyLimiter;
   maxRetries: number;
+  /** The logger the chain's LoggingPolicy writes to; `GraphHttp.batch` writes failed `$batch` items to it too. */
+  logger: GraphLogger;
 }
 
 export function createGraphClient(options: GraphClientOptions): GraphClient {
@@ -59,18 +61,19 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const stats = new GraphTrafficStats();
   const limiter = new AdaptiveConcurrencyLimiter(options.concurrency);
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const logger = options.logger ?? noLog;
   const chain = [
     new ErrorPassthroughPolicy(),
     new ClientRequestIdPolicy(),
     new ThrottlingRetryPolicy({ maxRetries, stats, listener: limiter, backoff: options.backoff }),
     new BearerTokenPolicy(baseUrl, options.credential, options.scopes ?? [`${baseUrl}/.default`]),
     new ConcurrencyPolicy(limiter),
-    new LoggingPolicy(options.logger ?? noLog),
+    new LoggingPolicy(logger),
     new FetchTransport(stats, options.fetch),
   ];
   for (let i = 0; i < chain.length - 1; i++) chain[i].setNext(chain[i + 1]);
   const client = Client.initWithMiddleware({ middleware: chain[0], baseUrl, defaultVersion: GRAPH_API_VERSION });
-  return { client, baseUrl, stats, limiter, maxRetries };
+  return { client, baseUrl, stats, limiter, maxRetries, logger };
 }
 
 /**

@@ -11,12 +11,18 @@
  *   retried items (our back-off when none is given). An item is retried on 429/503 always, on 408/500/502/504 only
  *   when marked idempotent — the same table as the retry policy (`retryDecision`). Batches of one call run in
  *   parallel; the adaptive concurrency limiter in the chain bounds what is in flight.
+ * - Correlation: `send` gives each request its `client-request-id` (kept across the retry policy's attempts), so a
+ *   `GraphRequestError` carries it even when no response arrived; with a response it also carries Graph's
+ *   `request-id`. The chain's LoggingPolicy logs each HTTP attempt; a failed `$batch` item, which the policy only
+ *   sees inside a 200, is logged here with its own ids (`batchItem`).
  */
+import { randomUUID } from 'node:crypto';
 import { GraphRequest, ResponseType } from '@microsoft/microsoft-graph-client';
 import { GraphRequestError, isAbortError, isConfigurationError, isGraphRequestError } from '../errors';
 import { GraphClient, relativeGraphPath } from './graph-client';
 import { IdempotentRequestOption } from './policies/context';
 import { unwrapClientError } from './policies/error-passthrough-policy';
+import { redactUrl } from './policies/logging-policy';
 import { delay, retryAfterInMs } from './policies/retry-after';
 import { retryDecision } from './policies/throttling-retry-policy';
 import { Json, asArray, asRecord } from './wire-format';
@@ -70,16 +76,17 @@ export class GraphHttp {
 
   /** One request; a non-2xx answer (after the retry policy) throws `GraphRequestError`. Empty bodies give `{}`. */
   async send(method: HttpMethod, path: string, options: SendOptions = {}): Promise<Json> {
-    let request: GraphRequest = this.graph.client.api(path).responseType(ResponseType.RAW);
+    const clientRequestId = randomUUID();
+    let request: GraphRequest = this.graph.client.api(path).responseType(ResponseType.RAW).header('client-request-id', clientRequestId);
     if (options.signal) request = request.option('signal', options.signal);
     if (options.idempotent) request = request.middlewareOptions([new IdempotentRequestOption()]);
     let response: Response;
     try {
       response = (await dispatch(request, method, options.body)) as Response;
     } catch (error) {
-      throw classifyTransportError(unwrapClientError(error));
+      throw classifyTransportError(unwrapClientError(error), clientRequestId);
     }
-    if (!response.ok) throw await errorFromResponse(response);
+    if (!response.ok) throw await errorFromResponse(response, clientRequestId);
     const text = await response.text();
     return text === '' ? {} : asRecord(JSON.parse(text));
   }
@@ -124,6 +131,7 @@ export class GraphHttp {
     const results = new Map<string, BatchResponse>();
     let pending = requests.map((request, i) => ({ id: String(i + 1), request }));
     for (let attempt = 1; pending.length > 0; attempt++) {
+      const started = performance.now();
       const body = await this.postJson(
         '/$batch',
         { requests: pending.map((p) => toWireRequest(p.id, p.request)) },
@@ -137,6 +145,7 @@ export class GraphHttp {
         const wire = responses.find((r) => String(r.id) === item.id);
         if (!wire) throw new GraphRequestError({ statusCode: 502, code: 'MissingBatchResponse', message: `The $batch answer had no response for request ${item.id}.` });
         const response: BatchResponse = { status: Number(wire.status), headers: new Headers(wire.headers ?? {}), body: wire.body };
+        if (response.status >= 400) this.logBatchItem(item.id, item.request, response, performance.now() - started);
         if (response.status === 429) {
           this.graph.stats.throttled++;
           this.graph.limiter.onThrottled();
@@ -158,6 +167,25 @@ export class GraphHttp {
       pending = retry;
     }
     return requests.map((_, i) => results.get(String(i + 1))!);
+  }
+
+  /** One line per failed `$batch` item, with the ids Graph gave it (item headers, else its error envelope). */
+  private logBatchItem(id: string, request: BatchRequest, response: BatchResponse, durationInMs: number): void {
+    const error = errorFromBatchResponse(response);
+    try {
+      this.graph.logger({
+        method: request.method,
+        url: redactUrl(`${this.graph.baseUrl}/v1.0${request.url.startsWith('/') ? '' : '/'}${request.url}`),
+        status: response.status,
+        ...(error.requestId ? { requestId: error.requestId } : {}),
+        ...(error.clientRequestId ? { clientRequestId: error.clientRequestId } : {}),
+        ...(response.headers.get('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}),
+        durationInMs: Math.round(durationInMs),
+        batchItem: id,
+      });
+    } catch {
+      // A failing logger must not fail the request.
+    }
   }
 }
 
@@ -194,19 +222,24 @@ export function errorFromBatchResponse(response: BatchResponse): GraphRequestErr
   });
 }
 
-export async function errorFromResponse(response: Response): Promise<GraphRequestError> {
+/** `sentClientRequestId`: the `client-request-id` the request carried. */
+export async function errorFromResponse(response: Response, sentClientRequestId?: string): Promise<GraphRequestError> {
   const body: unknown = await response.json().catch(() => undefined);
   return GraphRequestError.fromEnvelope(response.status, body, {
     requestId: response.headers.get('request-id') ?? undefined,
-    clientRequestId: response.headers.get('client-request-id') ?? undefined,
+    // Graph echoes the id it was sent; the sent one stands in when a proxy or a simulator drops the header.
+    clientRequestId: response.headers.get('client-request-id') ?? sentClientRequestId,
     retryAfterInMs: retryAfterInMs(response),
   });
 }
 
-/** Errors with no response: cancellation and configuration pass through; anything else is a network failure. */
-export function classifyTransportError(error: unknown): unknown {
+/**
+ * Errors with no response: cancellation and configuration pass through; anything else is a network failure, which
+ * carries the `client-request-id` the request was sent with (there is no `request-id` without a response).
+ */
+export function classifyTransportError(error: unknown, clientRequestId?: string): unknown {
   if (isAbortError(error) || isConfigurationError(error) || isGraphRequestError(error)) return error;
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  return new GraphRequestError({ statusCode: 0, code: name === 'TypeError' ? 'NetworkError' : name, message: `No response from Graph: ${message}`, cause: error });
+  return new GraphRequestError({ statusCode: 0, code: name === 'TypeError' ? 'NetworkError' : name, message: `No response from Graph: ${message}`, clientRequestId, cause: error });
 }

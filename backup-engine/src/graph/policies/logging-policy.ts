@@ -21,6 +21,8 @@ export interface GraphLogEntry {
   durationInMs: number;
   /** The error's name when no response arrived (`TypeError`, `AbortError`); never its message. */
   error?: string;
+  /** Set on the line of a failed `$batch` item (its id in the batch); logged by `GraphHttp.batch`, not by this policy. */
+  batchItem?: string;
 }
 
 export type GraphLogger = (entry: GraphLogEntry) => void;
