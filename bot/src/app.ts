@@ -51,8 +51,11 @@ export interface CreateBotAppOptions {
   botAppId: string;
   /** Default true; tests pass false (the timer uses setTimeout). */
   startTypingTimer?: boolean;
-  /** Where background failures are reported (never with secrets). Default: console.error. */
-  log?: (message: string) => void;
+  /**
+   * Where background failures are reported (never with secrets); the error, when there is one, is passed too so a
+   * structured logger can add its Graph request ids. Default: console.error.
+   */
+  log?: (message: string, error?: unknown) => void;
   /** Paces proactive sends and card edits to Teams' rate limits and retries 429s. Default: Teams' limits. */
   sendPacer?: SendPacer;
 }
@@ -122,7 +125,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   const pendingUpdates = new Set<Promise<void>>();
   const trackIn = (set: Set<Promise<void>>) => (work: () => Promise<void>): void => {
     const promise: Promise<void> = work()
-      .catch((error: unknown) => log(`rewind bot: background work failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => log(`rewind bot: background work failed: ${error instanceof Error ? error.message : String(error)}`, error))
       .finally(() => set.delete(promise));
     set.add(promise);
   };
@@ -130,7 +133,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   const trackUpdate = trackIn(pendingUpdates);
 
   const errorCard = (error: unknown): AdaptiveCard => {
-    if (!isServiceRefusal(error)) log(`rewind bot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (!isServiceRefusal(error)) log(`rewind bot: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, error);
     const model: ErrorCardModel = service.errorModel(error);
     return render('error', model);
   };
@@ -169,7 +172,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
         await service.records.sawUser(from.aadObjectId, from.id, personal);
       }
     } catch (error) {
-      log(`rewind bot: could not record the user: ${error instanceof Error ? error.message : String(error)}`);
+      log(`rewind bot: could not record the user: ${error instanceof Error ? error.message : String(error)}`, error);
     }
     return true;
   });
@@ -397,7 +400,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     try {
       outcome = await service.scheduledBackup();
     } catch (error) {
-      log(`rewind bot: the daily backup failed: ${error instanceof Error ? error.message : String(error)}`);
+      log(`rewind bot: the daily backup failed: ${error instanceof Error ? error.message : String(error)}`, error);
       if (channel) await proactive(channel, render('dailySummary', await service.failedBackupModel(error, startedAt)));
       throw error;
     }
@@ -414,7 +417,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   /** Runs an approved request and posts the results; the credential only to the requester's personal chat. */
   const runExecution = async (requestId: string, decidedIn: StoredReference): Promise<void> => {
     const result = await service.execute(requestId, () => updateSharedCards(requestId).catch((error: unknown) => {
-      log(`rewind bot: could not show the restore as running: ${error instanceof Error ? error.message : String(error)}`);
+      log(`rewind bot: could not show the restore as running: ${error instanceof Error ? error.message : String(error)}`, error);
     }));
     await updateSharedCards(requestId);
     const record = await service.records.request(requestId);
@@ -530,7 +533,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   });
 
   app.error(async (context, error) => {
-    log(`rewind bot: unhandled turn error: ${error instanceof Error ? error.message : String(error)}`);
+    log(`rewind bot: unhandled turn error: ${error instanceof Error ? error.message : String(error)}`, error);
     if (context.activity.type === ActivityTypes.Message) await send(context, errorCard(error)).catch(() => undefined);
   });
 
