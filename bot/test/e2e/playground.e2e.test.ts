@@ -142,7 +142,12 @@ describe('when a helpdesk user restores a deleted user from the Agents Playgroun
     const requestId = /Sent for approval as (r-[0-9a-f-]+)/.exec(requested.text)?.[1];
     const record = await new RestoreRecords(cosmos.store, tenantId).readRequest(requestId!);
     expect(record?.plan.targets[0].id).toBe(DEMO_BOB_ID);
-    // Every skip of the plan is reported on the result card.
-    expect(resultText).toContain(`${record!.plan.skips.length} skipped`);
+    // The plan skipped his Exchange-managed memberships (Graph cannot write them); they came back with the
+    // recycle-bin restore, were read back, and the result card says so rather than reporting them skipped.
+    const skipped = record!.plan.skips.length;
+    expect(skipped).toBeGreaterThan(0);
+    expect(resultText).toMatch(/Restore complete/);
+    expect(resultText).toContain(`${skipped} links the plan could not write came back with the recycle-bin restore`);
+    expect(resultText).toContain('0 skipped');
   }));
 });
