@@ -1,14 +1,15 @@
 /**
  * Builds the desired state of a restore from a stored snapshot: the chosen objects' versions, their reverse links,
  * their groups' member and owner sets, and the facts about every group and role they link to. Reads go through the
- * snapshot's manifest (one load) and then versions by hash.
+ * snapshot's manifest (loaded whole for a bulk restore; for chosen targets, only the nodes their keys live in) and
+ * then versions by hash.
  */
 import { ObjectKind } from '../model/directory';
 import { SnapshotQueries } from '../query/snapshot-queries';
 import { LinkSetBody, PrincipalLinksBody, RoleAssignmentsBody, RoleDefinitionBody, UserBody, emptyPrincipalLinks } from '../snapshot/bodies';
 import { SnapshotDocument } from '../snapshot/documents';
 import { entryKey, parseEntryKey } from '../snapshot/keys';
-import { loadManifest } from '../snapshot/manifest';
+import { ManifestLookup, loadManifest } from '../snapshot/manifest';
 import { DesiredObject, DesiredRole, DesiredState, GroupFacts, GroupFlavor, RestoreTarget } from './types';
 
 export async function desiredStateFromSnapshot(
@@ -18,15 +19,18 @@ export async function desiredStateFromSnapshot(
 ): Promise<{ desired: DesiredState; targets: RestoreTarget[]; snapshot: SnapshotDocument }> {
   const snapshot = await queries.resolveSnapshot(at);
   const repository = queries.repository;
-  const manifest = await loadManifest(repository, snapshot.manifestHash);
+  // A bulk restore needs every entry; a targeted one looks up only the keys it asks for.
+  const manifest = selection === 'allUsersAndGroups' ? await loadManifest(repository, snapshot.manifestHash) : undefined;
+  const lookup = new ManifestLookup(repository, snapshot.manifestHash);
   const read = async <T>(keys: string[]): Promise<Map<string, T>> => {
-    const refs = keys.flatMap((key) => (manifest.entries.has(key) ? [{ key, hash: manifest.entries.get(key)! }] : []));
+    const hashes = manifest ? new Map(keys.flatMap((key) => (manifest.entries.has(key) ? [[key, manifest.entries.get(key)!] as const] : []))) : await lookup.get(keys);
+    const refs = keys.flatMap((key) => (hashes.has(key) ? [{ key, hash: hashes.get(key)! }] : []));
     const bodies = await repository.readVersions<T>(refs);
     return new Map(refs.map((r, i) => [r.key, bodies[i] as T]));
   };
-  const targets: RestoreTarget[] = selection === 'allUsersAndGroups'
+  const targets: RestoreTarget[] = manifest
     ? [...manifest.entries.keys()].map(parseEntryKey).filter((k) => k.kind === 'user' || k.kind === 'group').map((k) => ({ kind: k.kind as 'user' | 'group', id: k.id! }))
-    : selection;
+    : (selection as RestoreTarget[]);
 
   const objectTargets = targets.filter((t) => t.kind !== 'role') as { kind: 'user' | 'group'; id: string }[];
   const roleTargets = targets.filter((t) => t.kind === 'role');
