@@ -211,7 +211,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
       await send(context, render('chooser', found.model));
       return;
     }
-    await send(context, render('object', await service.objectCardModel(kind, found.objectId, { requester: actor, ...(at ? { at } : {}) })));
+    await send(context, render('object', await service.objectCardModel(kind, found.objectId, { requester: actor, ...(purpose === 'restore' ? { requesterIsHelpdesk: true } : {}), ...(at ? { at } : {}) })));
   };
 
   const runCommand = async (context: Ctx, command: ParsedCommand): Promise<void> => {
@@ -491,7 +491,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     if (purpose !== 'restore' && purpose !== 'versions' && purpose !== 'memberships' && purpose !== 'diffUser') throw new ServiceRefusal('This card cannot be used', 'The card sent an unknown purpose.');
     if (purpose === 'restore') await requireHelpdesk(actor, 'restore users and groups');
     const at = typeof data.at === 'string' && data.at.length <= 40 && data.at ? data.at : undefined;
-    return render('object', await service.objectCardModel(kind, objectId, { requester: actor, ...(at ? { at } : {}) }));
+    return render('object', await service.objectCardModel(kind, objectId, { requester: actor, ...(purpose === 'restore' ? { requesterIsHelpdesk: true } : {}), ...(at ? { at } : {}) }));
   });
 
   execute(Verbs.chooseVersion, async (context, data) => {

@@ -286,7 +286,11 @@ export class RewindService {
   // -------------------------------------------------------------------------------------------------------------
   // The object card
 
-  async objectCardModel(kind: ObjectKind, objectId: string, options: { snapshotId?: string; at?: string; requester?: Person; prefill?: { reason: string; ticket: string } } = {}): Promise<ObjectCardModel> {
+  /**
+   * The object card. `requesterIsHelpdesk`: the caller has just checked the requester's live membership (so it is
+   * not read twice in one turn); otherwise it is read here. Graph reads that do not depend on each other run at once.
+   */
+  async objectCardModel(kind: ObjectKind, objectId: string, options: { snapshotId?: string; at?: string; requester?: Person; requesterIsHelpdesk?: boolean; prefill?: { reason: string; ticket: string } } = {}): Promise<ObjectCardModel> {
     const id = objectId.toLowerCase();
     if (!GUID.test(id)) throw new ServiceRefusal('Not an object id', 'That is not the id of a user or group.');
     const queries = this.queries();
@@ -319,6 +323,12 @@ export class RewindService {
     if (!current || !selectedSnapshot) throw new ServiceRefusal('Not in the backups', `No backup has this ${kind}.`);
     const body = current.body;
     const selectedHash = current.hash;
+    const requester = options.requester;
+    const [live, leads, canRequestNow] = await Promise.all([
+      this.options.writer.getLiveObject(kind, id),
+      this.securityLeads(),
+      !requester ? false : options.requesterIsHelpdesk ?? this.membership(requester.objectId).then((m) => m.helpdesk),
+    ]);
 
     const rows = await Promise.all(versions.slice(0, 10).map(async (v, i) => {
       const older = versions[i + 1];
@@ -327,7 +337,6 @@ export class RewindService {
       return { snapshotId: v.lastSeen.snapshotId, when: formatWhen(v.lastSeen.at), changed: shown(changed, 6), selected: v.hash === selectedHash };
     }));
 
-    const live = await this.options.writer.getLiveObject(kind, id);
     const state: ObjectCardModel['object']['state'] = !live ? 'deleted' : live.state === 'deleted' ? 'recycleBin' : 'exists';
     const stateDetail = state === 'exists'
       ? 'Exists in the directory today.'
@@ -346,8 +355,6 @@ export class RewindService {
     if (body.onPremisesSyncEnabled === true) notices.push('This object is synced from on-premises Active Directory: restore it there; changes made here are overwritten by the next sync.');
     if (state === 'deleted' && kind === 'user') notices.push('A recreated user gets a new id and a new password (shown once to the requester in a personal chat).');
 
-    const leads = await this.securityLeads();
-    const canRequestNow = options.requester ? (await this.membership(options.requester.objectId)).helpdesk : false;
     const upn = typeof body.userPrincipalName === 'string' ? body.userPrincipalName : '';
     const [local, domain] = upn.split('@');
     return {
@@ -369,12 +376,14 @@ export class RewindService {
 
   private async relationshipSections(kind: ObjectKind, id: string, snapshotId: string, exists: boolean): Promise<RelationshipSection[]> {
     const queries = this.queries();
-    const then = await queries.relationshipsAt(kind, id, snapshotId);
     const writer = this.options.writer;
-    const nowGroups = exists ? (await writer.getMemberOf(id)).groups : [];
-    const nowOwned = exists ? await writer.getOwnedGroups(id) : [];
-    const nowRoles = exists ? (await writer.listRoleAssignments({ principalId: id })).map((r) => r.roleDefinitionId) : [];
-    const nowManager = exists && kind === 'user' ? await writer.getManager(id) : null;
+    const [then, nowGroups, nowOwned, nowRoles, nowManager] = await Promise.all([
+      queries.relationshipsAt(kind, id, snapshotId),
+      exists ? writer.getMemberOf(id).then((m) => m.groups) : [],
+      exists ? writer.getOwnedGroups(id) : [],
+      exists ? writer.listRoleAssignments({ principalId: id }).then((r) => r.map((a) => a.roleDefinitionId)) : [],
+      exists && kind === 'user' ? writer.getManager(id) : null,
+    ]);
     const section = async (key: RelationshipSection['key'], title: string, thenItems: { id: string; name: string; detail: string }[], nowIds: string[], nameKind: 'group' | 'roleDefinition' | 'user'): Promise<RelationshipSection> => {
       const thenIds = new Set(thenItems.map((t) => t.id.toLowerCase()));
       const nowSet = new Set(nowIds.map((n) => n.toLowerCase()));
@@ -392,11 +401,11 @@ export class RewindService {
         rows: shown(rows, 10),
       };
     };
-    const sections = [
-      await section('memberships', 'Group memberships', then.memberOf.map((g) => ({ id: g.id, name: g.displayName, detail: '' })), nowGroups, 'group'),
-      await section('ownerships', 'Group ownerships', then.ownerOf.map((g) => ({ id: g.id, name: g.displayName, detail: '' })), nowOwned, 'group'),
-      await section('roles', 'Directory roles', then.roles.map((r) => ({ id: r.role.id, name: r.role.displayName, detail: `scope: ${r.directoryScopeId}` })), nowRoles, 'roleDefinition'),
-    ];
+    const sections = await Promise.all([
+      section('memberships', 'Group memberships', then.memberOf.map((g) => ({ id: g.id, name: g.displayName, detail: '' })), nowGroups, 'group'),
+      section('ownerships', 'Group ownerships', then.ownerOf.map((g) => ({ id: g.id, name: g.displayName, detail: '' })), nowOwned, 'group'),
+      section('roles', 'Directory roles', then.roles.map((r) => ({ id: r.role.id, name: r.role.displayName, detail: `scope: ${r.directoryScopeId}` })), nowRoles, 'roleDefinition'),
+    ]);
     if (kind === 'user') {
       sections.push(await section('manager', 'Manager', then.manager ? [{ id: then.manager.id, name: then.manager.displayName, detail: then.manager.userPrincipalName ?? '' }] : [], nowManager ? [nowManager] : [], 'user'));
       const licences = then.licenses.map((l) => ({ name: l.skuPartNumber, detail: '', status: (exists ? 'same' : 'onlyThen') as RowStatus }));
