@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BotCardName, STORY_START, captureBotCards } from './card-previews/bot-flow';
 import { installFixedClock, seedRandomness } from './card-previews/deterministic';
-import { pngSize } from './card-previews/png';
+import { pngSize } from './png';
 import { CARD_WIDTH, DEVICE_SCALE, openCardPreviewRenderer } from './card-previews/render';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -12,9 +12,9 @@
  *
  * appPackage/test/icons.test.ts checks that the committed PNGs decode to exactly the pixels this file draws.
  */
-import { deflateSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodePng } from './png';
 
 /** The colour icon's background; appPackage/manifest.json's accentColor is the same colour. */
 export const ICON_BACKGROUND = '#0B6E75';
@@ -107,61 +107,6 @@ export function parseHexColor(hex: string): [number, number, number] {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
   if (!m) throw new Error(`not a #rrggbb colour: ${hex}`);
   return [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)];
-}
-
-/** PNG colour types this encoder writes (8 bits per sample). */
-export type EncodedColorType = 2 | 6;
-
-/** Encodes 8-bit RGB (colour type 2) or RGBA (6) samples, rows top to bottom, no interlacing, filter 0 on every row. */
-export function encodePng(width: number, height: number, colorType: EncodedColorType, samples: Uint8Array): Buffer {
-  const channels = colorType === 6 ? 4 : 3;
-  if (samples.length !== width * height * channels) throw new Error(`expected ${width * height * channels} samples, got ${samples.length}`);
-  const stride = width * channels;
-  const raw = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * (stride + 1)] = 0;
-    raw.set(samples.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = colorType;
-  ihdr[10] = 0; // compression: deflate
-  ihdr[11] = 0; // filter method 0
-  ihdr[12] = 0; // no interlacing
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-const CRC_TABLE: Uint32Array = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 as PNG chunks use it (ISO 3309, the same as zlib's). */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 export interface Icons {

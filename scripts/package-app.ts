@@ -19,7 +19,7 @@ import AdmZip from 'adm-zip';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { DecodedPng, readPng } from './png';
 
 export const DEFAULT_ENV = 'dev';
 export const COLOR_ICON_SIZE = 192;
@@ -164,129 +164,35 @@ export async function validateManifest(manifest: unknown): Promise<string[]> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// PNG
+// Icons
 
-export interface DecodedPng {
-  width: number;
-  height: number;
-  bitDepth: number;
-  /** 0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA. */
-  colorType: number;
-  /** Whether a pixel can be partly transparent (colour type 4 or 6, or a tRNS chunk). */
-  hasAlpha: boolean;
-  /** RGBA, 8 bits per sample, rows top to bottom; only for 8-bit non-interlaced images of colour type 0, 2, 4 or 6. */
-  rgba?: Uint8Array;
-}
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
-
-/**
- * Reads a PNG's header and, for 8-bit non-interlaced grey, RGB, grey + alpha and RGBA images, its pixels (zlib
- * inflate, then PNG filters 0–4 undone). Throws on a bad signature, a truncated chunk, a missing IHDR or IDAT, image
- * data shorter than the header says, or an unknown filter type. Chunk CRCs are not checked.
- */
-export function readPng(bytes: Buffer): DecodedPng {
-  if (bytes.length < 8 + 25 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error('not a PNG file (bad signature)');
-  let offset = 8;
-  let header: { width: number; height: number; bitDepth: number; colorType: number; interlace: number } | undefined;
-  let hasTransparencyChunk = false;
-  const idat: Buffer[] = [];
-  while (offset + 12 <= bytes.length) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString('ascii', offset + 4, offset + 8);
-    const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (data.length !== length) throw new Error(`truncated PNG chunk ${type}`);
-    if (type === 'IHDR') {
-      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), bitDepth: data[8], colorType: data[9], interlace: data[12] };
-    } else if (type === 'tRNS') {
-      hasTransparencyChunk = true;
-    } else if (type === 'IDAT') {
-      idat.push(data);
-    } else if (type === 'IEND') {
-      break;
-    }
-    offset += 12 + length;
+/** The icon's header and pixels, or the one problem that it cannot be read as a PNG. */
+function readIcon(name: string, bytes: Buffer): DecodedPng | string[] {
+  try {
+    return readPng(bytes);
+  } catch (error) {
+    return [`${name}: ${(error as Error).message}`];
   }
-  if (!header) throw new Error('PNG has no IHDR chunk');
-  const { width, height, bitDepth, colorType, interlace } = header;
-  const png: DecodedPng = { width, height, bitDepth, colorType, hasAlpha: colorType === 4 || colorType === 6 || hasTransparencyChunk };
-  const channels = CHANNELS[colorType];
-  if (bitDepth !== 8 || interlace !== 0 || channels === undefined) return png;
-  if (idat.length === 0) throw new Error('PNG has no IDAT chunk');
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  if (raw.length < (stride + 1) * height) throw new Error('PNG image data is shorter than its size says');
-  const samples = unfilter(raw, stride, height, channels);
-  const rgba = new Uint8Array(width * height * 4);
-  for (let i = 0; i < width * height; i++) {
-    const s = samples.subarray(i * channels, (i + 1) * channels);
-    const [r, g, b, a] = channels === 1 ? [s[0], s[0], s[0], 255] : channels === 2 ? [s[0], s[0], s[0], s[1]] : channels === 3 ? [s[0], s[1], s[2], 255] : [s[0], s[1], s[2], s[3]];
-    rgba.set([r, g, b, a], i * 4);
-  }
-  return { ...png, rgba };
-}
-
-/** Undoes PNG filter types 0–4 (None, Sub, Up, Average, Paeth), whose byte distance is one pixel (8-bit samples). */
-function unfilter(raw: Buffer, stride: number, height: number, bytesPerPixel: number): Uint8Array {
-  const out = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const row = y * stride;
-    for (let x = 0; x < stride; x++) {
-      const left = x >= bytesPerPixel ? out[row + x - bytesPerPixel] : 0;
-      const up = y > 0 ? out[row - stride + x] : 0;
-      const upLeft = y > 0 && x >= bytesPerPixel ? out[row - stride + x - bytesPerPixel] : 0;
-      let predictor: number;
-      switch (filter) {
-        case 0: predictor = 0; break;
-        case 1: predictor = left; break;
-        case 2: predictor = up; break;
-        case 3: predictor = (left + up) >> 1; break;
-        case 4: predictor = paeth(left, up, upLeft); break;
-        default: throw new Error(`PNG row ${y} has unknown filter type ${filter}`);
-      }
-      out[row + x] = (line[x] + predictor) & 0xff;
-    }
-  }
-  return out;
-}
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
 /** Problems with a colour icon (192×192 PNG). */
 export function colorIconProblems(name: string, bytes: Buffer): string[] {
-  let png: DecodedPng;
-  try {
-    png = readPng(bytes);
-  } catch (error) {
-    return [`${name}: ${(error as Error).message}`];
-  }
+  const png = readIcon(name, bytes);
+  if (Array.isArray(png)) return png;
   return png.width === COLOR_ICON_SIZE && png.height === COLOR_ICON_SIZE ? [] : [`${name} is ${png.width}×${png.height}; the colour icon must be ${COLOR_ICON_SIZE}×${COLOR_ICON_SIZE}`];
 }
 
 /** Problems with an outline icon: 32×32 PNG with alpha, every pixel white or fully transparent, not all transparent. */
 export function outlineIconProblems(name: string, bytes: Buffer): string[] {
-  let png: DecodedPng;
-  try {
-    png = readPng(bytes);
-  } catch (error) {
-    return [`${name}: ${(error as Error).message}`];
-  }
+  const png = readIcon(name, bytes);
+  if (Array.isArray(png)) return png;
   const problems: string[] = [];
   if (png.width !== OUTLINE_ICON_SIZE || png.height !== OUTLINE_ICON_SIZE) {
     problems.push(`${name} is ${png.width}×${png.height}; the outline icon must be ${OUTLINE_ICON_SIZE}×${OUTLINE_ICON_SIZE}`);
   }
   if (!png.hasAlpha) problems.push(`${name} has no alpha channel; the outline icon must have a transparent background`);
   if (!png.rgba) {
-    problems.push(`${name} is not an 8-bit non-interlaced grey, RGB or RGBA PNG, so its pixels cannot be checked`);
+    problems.push(`${name} is not an 8-bit non-interlaced PNG, so its pixels cannot be checked`);
     return problems;
   }
   const { rgba } = png;

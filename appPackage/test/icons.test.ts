@@ -1,9 +1,9 @@
 import './support/strip-bom-for-jest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
-import { ICON_BACKGROUND, crc32, encodePng, parseHexColor, renderIcons } from '../../scripts/make-icons';
-import { colorIconProblems, outlineIconProblems, readPng } from '../../scripts/package-app';
+import { ICON_BACKGROUND, parseHexColor, renderIcons } from '../../scripts/make-icons';
+import { colorIconProblems, outlineIconProblems } from '../../scripts/package-app';
+import { decodePng, encodeIndexedPng, encodePng, readPng } from '../../scripts/png';
 import { APP_PACKAGE_DIR } from './support/sample';
 
 const colorBytes = readFileSync(join(APP_PACKAGE_DIR, 'color.png'));
@@ -60,59 +60,6 @@ describe('scripts/make-icons.ts', () => {
     expect(readPng(drawn.color)).toEqual(readPng(colorBytes));
     expect(readPng(drawn.outline)).toEqual(readPng(outlineBytes));
   });
-
-  test('crc32 matches the PNG specification check value', () => {
-    expect(crc32(Buffer.from('123456789', 'ascii'))).toBe(0xcbf43926);
-    expect(crc32(Buffer.from('IEND', 'ascii'))).toBe(0xae426082);
-  });
-});
-
-/** A PNG whose rows use the given filter types (the encoder under test only writes filter 0). */
-function filteredPng(width: number, height: number, rgba: Uint8Array, filters: number[]): Buffer {
-  const stride = width * 4;
-  const raw = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const filter = filters[y % filters.length];
-    raw[y * (stride + 1)] = filter;
-    for (let x = 0; x < stride; x++) {
-      const at = (dy: number, dx: number): number => (y + dy >= 0 && x + dx >= 0 ? rgba[(y + dy) * stride + x + dx] : 0);
-      const [left, up, upLeft] = [at(0, -4), at(-1, 0), at(-1, -4)];
-      const p = left + up - upLeft;
-      const paeth = Math.abs(p - left) <= Math.abs(p - up) && Math.abs(p - left) <= Math.abs(p - upLeft) ? left : Math.abs(p - up) <= Math.abs(p - upLeft) ? up : upLeft;
-      const predictor = [0, left, up, (left + up) >> 1, paeth][filter];
-      raw[y * (stride + 1) + 1 + x] = (rgba[y * stride + x] - predictor) & 0xff;
-    }
-  }
-  const reference = encodePng(width, height, 6, rgba);
-  const idatStart = 8 + 25;
-  const idatLength = reference.readUInt32BE(idatStart);
-  const data = deflateSync(raw);
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write('IDAT', 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([reference.subarray(0, idatStart), head, data, crc, reference.subarray(idatStart + 12 + idatLength)]);
-}
-
-describe('readPng', () => {
-  const width = 7;
-  const height = 10;
-  const pixels = Uint8Array.from({ length: width * height * 4 }, (_, i) => (i * 37 + (i >> 3) * 11) & 0xff);
-
-  test.each([[[0]], [[1]], [[2]], [[3]], [[4]], [[4, 3, 2, 1, 0]]])('undoes row filters %j', (filters) => {
-    expect(readPng(filteredPng(width, height, pixels, filters)).rgba).toEqual(pixels);
-  });
-
-  test('reads RGB as opaque RGBA', () => {
-    const rgb = Uint8Array.from([10, 20, 30, 40, 50, 60]);
-    expect(readPng(encodePng(2, 1, 2, rgb))).toMatchObject({ width: 2, height: 1, colorType: 2, hasAlpha: false, rgba: Uint8Array.from([10, 20, 30, 255, 40, 50, 60, 255]) });
-  });
-
-  test('refuses what is not a PNG', () => {
-    expect(() => readPng(Buffer.from('GIF89a and then some more bytes to pass the length'))).toThrow('not a PNG file');
-    expect(() => readPng(filteredPng(2, 2, new Uint8Array(16), [5]))).toThrow('unknown filter type 5');
-  });
 });
 
 describe('icon checks refuse what Teams refuses', () => {
@@ -131,6 +78,13 @@ describe('icon checks refuse what Teams refuses', () => {
     expect(outlineIconProblems('o.png', encodePng(32, 32, 6, grey))).toEqual(['o.png has 1 pixel that is neither white nor fully transparent']);
     expect(outlineIconProblems('o.png', encodePng(32, 32, 6, new Uint8Array(32 * 32 * 4)))).toEqual(['o.png is fully transparent']);
     expect(colorIconProblems('c.png', Buffer.from('not a png'))).toEqual(['c.png: not a PNG file (bad signature)']);
+  });
+
+  test('an indexed outline icon is checked like an RGBA one; a 16-bit one cannot be checked', () => {
+    expect(outlineIconProblems('o.png', encodeIndexedPng(decodePng(outlineBytes)))).toEqual([]);
+    const sixteenBit = Buffer.from(outlineBytes);
+    sixteenBit[24] = 16; // IHDR bit depth; readPng does not check CRCs
+    expect(outlineIconProblems('o.png', sixteenBit)).toEqual(['o.png is not an 8-bit non-interlaced PNG, so its pixels cannot be checked']);
   });
 
   test('a half-transparent white pixel is fine (anti-aliasing)', () => {

@@ -5,7 +5,7 @@
  * /usr/bin/chromium these tests fail and say so.
  */
 import { renderCard } from '../render';
-import { decodePng, inkStats, pngSize } from '../../scripts/card-previews/png';
+import { decodePng, inkStats, pngSize } from '../../scripts/png';
 import {
   CARD_PREVIEW_ERROR, CARD_WIDTH, CardPreviewRenderer, DEVICE_SCALE, isAllowedUrl, openCardPreviewRenderer,
 } from '../../scripts/card-previews/render';

@@ -2,7 +2,7 @@
  * Card JSON → PNG, the way a Teams chat shows it: headless Chromium (Debian's, at /usr/bin/chromium; Playwright's
  * own browsers are never downloaded) renders the card with the official adaptivecards 2.11 JS renderer and a
  * Teams-light-like HostConfig, 480 CSS px wide at device scale 2, and screenshots the card element only; the PNG is
- * re-encoded with a palette (png.ts) to keep it small.
+ * re-encoded with a palette (scripts/png.ts) to keep it small.
  *
  * `render` refuses a card with any adaptivecards parse or validation event (target version 1.5), naming them.
  * The page may load nothing from the network: every request other than loopback, file:, data:, blob: and about: is
@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Browser, chromium } from 'playwright-core';
-import { decodePng, encodeIndexedPng } from './png';
+import { decodePng, encodeIndexedPng } from '../png';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CARD_WIDTH = 480;
