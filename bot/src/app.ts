@@ -202,7 +202,8 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   };
 
   const objectOrChooser = async (context: Ctx, actor: Person, kind: ObjectKind, name: string, purpose: 'restore' | 'versions' | 'memberships' | 'diffUser', at?: string): Promise<void> => {
-    const found = await service.findForRestore(kind, name, purpose, at ?? '');
+    // A restore needs a helpdesk requester: that live check runs alongside the name lookup, and a refusal wins.
+    const [found] = await Promise.all([service.findForRestore(kind, name, purpose, at ?? ''), purpose === 'restore' ? requireHelpdesk(actor, 'restore users and groups') : undefined]);
     if (found.kind === 'none') {
       const close = found.closeNames.length ? `Close names: ${found.closeNames.join(', ')}.` : '';
       throw new ServiceRefusal(`No ${kind} found`, `No ${kind} in the backups matches that name. ${close}`.trim(), `Check the spelling, or type deleted to see what was deleted.`);
@@ -221,9 +222,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
         return;
       case 'restoreUser':
       case 'restoreGroup': {
-        const actor = actorOf(context);
-        await requireHelpdesk(actor, 'restore users and groups');
-        await objectOrChooser(context, actor, command.verb === 'restoreUser' ? 'user' : 'group', command.name, 'restore');
+        await objectOrChooser(context, actorOf(context), command.verb === 'restoreUser' ? 'user' : 'group', command.name, 'restore');
         return;
       }
       case 'versions':

@@ -234,18 +234,10 @@ export class RewindService {
 
   /** The security leads now (live users in the security leads group, directly or through nested groups). */
   async securityLeads(): Promise<{ objectId: string; displayName: string; userPrincipalName: string }[]> {
-    const links = await this.options.writer.getTransitiveUserMembers(this.options.securityLeadsGroupId);
-    const users = links.filter((l) => l.type === 'user');
-    if (!users.length) return [];
-    const live = await this.options.writer.getLiveObjects(users.map((u) => ({ id: u.id, kinds: ['user'] })));
-    return users
-      .map((u) => {
-        const found = live.get(u.id);
-        return { objectId: u.id.toLowerCase(), displayName: String(found?.attributes.displayName ?? u.id), userPrincipalName: String(found?.attributes.userPrincipalName ?? ''), live: found?.state === 'live' };
-      })
-      .filter((u) => u.live)
-      .map(({ objectId, displayName, userPrincipalName }) => ({ objectId, displayName, userPrincipalName }));
+    const users = await this.options.writer.getTransitiveUserMembers(this.options.securityLeadsGroupId);
+    return users.map((u) => ({ objectId: u.id.toLowerCase(), displayName: u.displayName, userPrincipalName: u.userPrincipalName }));
   }
+
 
   // -------------------------------------------------------------------------------------------------------------
   // Finding objects

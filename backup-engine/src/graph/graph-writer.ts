@@ -243,9 +243,12 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     return items.map(toLinkRef).filter((r) => r.type === 'group').map((r) => r.id);
   }
 
-  async getTransitiveUserMembers(groupId: string): Promise<LinkRef[]> {
-    const items = await this.listOrEmpty(`/groups/${key(groupId)}/transitiveMembers?${LINKS_QUERY}`);
-    return items.map(toLinkRef).filter((r) => r.type === 'user');
+  async getTransitiveUserMembers(groupId: string): Promise<{ id: string; displayName: string; userPrincipalName: string }[]> {
+    // One read with the names: $select on a directoryObject list returns the selected properties of each member type.
+    const items = await this.listOrEmpty(`/groups/${key(groupId)}/transitiveMembers?$select=id,displayName,userPrincipalName&$top=${MAX_PAGE_SIZE}`);
+    return items
+      .filter((item) => toLinkRef(item).type === 'user')
+      .map((item) => ({ id: asString(item.id), displayName: typeof item.displayName === 'string' ? item.displayName : asString(item.id), userPrincipalName: typeof item.userPrincipalName === 'string' ? item.userPrincipalName : '' }));
   }
 
   async getOwnedGroups(principalId: string): Promise<string[]> {

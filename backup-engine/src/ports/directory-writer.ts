@@ -71,8 +71,8 @@ export interface DirectoryWriter {
   getMemberOf(principalId: string): Promise<{ groups: string[]; administrativeUnits: string[] }>;
   /** Every group a user is a member of, directly or through nested groups (Graph `transitiveMemberOf`). */
   getTransitiveGroupIds(userId: string): Promise<string[]>;
-  /** The users who are members of a group, directly or through nested groups (Graph `transitiveMembers`). */
-  getTransitiveUserMembers(groupId: string): Promise<LinkRef[]>;
+  /** The live users who are members of a group, directly or through nested groups (Graph `transitiveMembers`), with their names. */
+  getTransitiveUserMembers(groupId: string): Promise<{ id: string; displayName: string; userPrincipalName: string }[]>;
   getOwnedGroups(principalId: string): Promise<string[]>;
   getManager(userId: string): Promise<string | null>;
   getDirectReports(userId: string): Promise<string[]>;
