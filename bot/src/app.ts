@@ -32,6 +32,7 @@ import { ANY_SECURITY_LEAD, Verbs } from '../../cards/verbs';
 import { ApprovalCardModel, ErrorCardModel } from '../../cards/view-models';
 import { ObjectKind, ParsedCommand, isCommandError, parseCommand } from './commands/grammar';
 import { GUID, Person, RESTORE_ID, RewindService, ServiceRefusal, isServiceRefusal } from './rewind-service';
+import { isLeaseHeldError } from '../../backup-engine/src';
 import { SendPacer } from './delivery/send-pacer';
 import { StoredReference } from './state/bot-records';
 
@@ -202,7 +203,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   };
 
   const objectOrChooser = async (context: Ctx, actor: Person, kind: ObjectKind, name: string, purpose: 'restore' | 'versions' | 'memberships' | 'diffUser', at?: string): Promise<void> => {
-    // A restore needs a helpdesk requester: that live check runs alongside the name lookup, and a refusal wins.
+    // A restore needs a helpdesk requester: that live check runs alongside the name lookup.
     const [found] = await Promise.all([service.findForRestore(kind, name, purpose, at ?? ''), purpose === 'restore' ? requireHelpdesk(actor, 'restore users and groups') : undefined]);
     if (found.kind === 'none') {
       const close = found.closeNames.length ? `Close names: ${found.closeNames.join(', ')}.` : '';
@@ -316,8 +317,9 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const names = selectedApproverId !== ANY_SECURITY_LEAD ? chosen.map((l) => l.displayName) : [];
     const roster = await rosterOf(where);
     if (roster) {
-      const mris = chosen.flatMap((l) => roster.get(l.objectId) ?? []).slice(0, MAX_REFRESH_USER_IDS);
-      return { mris, names, refreshable: mris.length > 0 };
+      const mris = chosen.flatMap((l) => roster.get(l.objectId) ?? []);
+      // Teams refreshes for at most 60 ids: with more approvers here, those left out would see no buttons.
+      return { mris, names, refreshable: mris.length > 0 && mris.length <= MAX_REFRESH_USER_IDS };
     }
     const mris: string[] = [];
     for (const lead of chosen.slice(0, MAX_REFRESH_USER_IDS)) {
@@ -358,6 +360,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   const readOnlyApproval = async (requestId: string, note: string): Promise<AdaptiveCard> =>
     render('approval', await service.approvalCardModel(requestId, { kind: 'readOnly', note }));
 
+  const updateChains = new Map<string, Promise<void>>();
   /**
    * Edits every posted shared approval card to the request's current state (pending with who decided, approved,
    * rejected, running, complete / incomplete / failed), so everyone sees where it is. While pending, the card keeps
@@ -372,7 +375,6 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     void next.catch(() => undefined).finally(() => { if (updateChains.get(requestId) === next) updateChains.delete(requestId); });
     return next;
   };
-  const updateChains = new Map<string, Promise<void>>();
 
   const editSharedCards = async (requestId: string): Promise<void> => {
     const record = await service.records.request(requestId);
@@ -399,9 +401,17 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     try {
       outcome = await service.scheduledBackup();
     } catch (error) {
-      log(`rewind bot: the daily backup failed: ${error instanceof Error ? error.message : String(error)}`, error);
-      if (channel) await proactive(channel, render('dailySummary', await service.failedBackupModel(error, startedAt)));
-      throw error;
+      // Another instance (or a CLI backup) holding the lease is not a failure: that run posts nothing here, ours skips.
+      if (isLeaseHeldError(error)) {
+        log(`rewind bot: daily backup skipped: ${error.message}`);
+        return;
+      }
+      if (channel) {
+        await service.failedBackupModel(error, startedAt)
+          .then((model) => proactive(channel, render('dailySummary', model)))
+          .catch((postError: unknown) => log(`rewind bot: could not post the failed backup's summary: ${postError instanceof Error ? postError.message : String(postError)}`, postError));
+      }
+      throw error; // the scheduler logs it
     }
     const { summary, roleDiffs, alerts } = outcome;
     if (!channel) {
@@ -413,12 +423,18 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     for (const alert of alerts) await proactive(channel, render('alert', alert));
   };
 
-  /** Runs an approved request and posts the results; the credential only to the requester's personal chat. */
+  /** An edit of the shared cards whose failure is logged and never stops what follows (the restore, the result posts). */
+  const updateSharedCardsOrLog = (requestId: string, what: string): Promise<void> =>
+    updateSharedCards(requestId).catch((error: unknown) => log(`rewind bot: could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error));
+
+  /**
+   * Runs an approved request and posts the results: the requester's copy (with the credential, if any) first, then
+   * the shared copies; one failed post never stops the others.
+   */
   const runExecution = async (requestId: string, decidedIn: StoredReference): Promise<void> => {
-    const result = await service.execute(requestId, () => updateSharedCards(requestId).catch((error: unknown) => {
-      log(`rewind bot: could not show the restore as running: ${error instanceof Error ? error.message : String(error)}`, error);
-    }));
-    await updateSharedCards(requestId);
+    // The "running" edit is started, not awaited: Teams being slow or down never delays the first write.
+    const result = await service.execute(requestId, async () => void updateSharedCardsOrLog(requestId, 'show the restore as running'));
+    await updateSharedCardsOrLog(requestId, 'show the restore\'s outcome on the approval card');
     const record = await service.records.request(requestId);
     const targets = new Map<string, StoredReference>();
     for (const post of record?.posts ?? []) {
@@ -434,11 +450,14 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     if (result.secrets > 0 && !personal) {
       shared.credentialNotice = 'A new credential was issued for the restored user, but the requester has no personal chat with Rewind, so it was not shown anywhere. Reset the password or issue a Temporary Access Pass in Microsoft Entra.';
     }
+    const post = async (reference: StoredReference, card: AdaptiveCard, to: string): Promise<void> => {
+      await proactive(reference, card).catch((error: unknown) => log(`rewind bot: could not post the result of ${requestId} to ${to}: ${error instanceof Error ? error.message : String(error)}`, error));
+    };
+    if (personal) await post(personal, render('result', result.secrets > 0 ? result.requesterCopy : shared), "the requester's personal chat");
     for (const [id, reference] of targets) {
-      if (id === personalId) continue; // the requester's own chat gets the requester's copy below
-      await proactive(reference, render('result', shared));
+      if (id === personalId) continue; // the requester's own chat got the requester's copy
+      await post(reference, render('result', shared), 'a conversation where the approval card was posted');
     }
-    if (personal) await proactive(personal, render('result', result.secrets > 0 ? result.requesterCopy : shared));
   };
 
   // ------------------------------------------------------------------------------------------------------------
@@ -468,7 +487,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     if (outcome.status === 'approved') {
       const reference = referenceOf(context);
       track(async () => {
-        await updateSharedCards(requestId);
+        await updateSharedCardsOrLog(requestId, 'show the approval on the approval card');
         await runExecution(requestId, reference);
       });
     } else {

@@ -589,7 +589,7 @@ export class RewindService {
     for (const s of outcome?.steps ?? []) if (s.status !== 'running') counts[s.status]++;
     const status = outcome ? outcome.status : 'failed';
     const settled = outcome?.settledSkips.length ?? 0;
-    const settledNote = settled ? ` ${settled} link${settled === 1 ? '' : 's'} the plan could not write came back with the recycle-bin restore (checked after the run).` : '';
+    const settledNote = settled ? ` ${settled} link${settled === 1 ? '' : 's'} the plan could not write ${settled === 1 ? 'was' : 'were'} in place after the run (read back: a recycle-bin restore keeps an object's links).` : '';
     const statusDetail = failure ?? `${status === 'complete' ? 'Everything in the plan was restored.' : 'Some of the plan could not be restored; see below.'}${settledNote}`;
     return {
       restoreId: request.restoreId,

@@ -193,6 +193,27 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     expect(h.engine.simulator.directory.getUser(DEMO_BOB_ID)).toBeDefined();
   });
 
+  it('then Teams refusing one result post (403) neither stops the restore nor the other posts', async () => {
+    h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
+    await h.say(PEOPLE.alex, 'help'); // Alex's personal chat is known: his copy is posted first
+    const { requestId } = await requestBobRestore();
+    const view = await h.invoke(PEOPLE.megan, Verbs.refreshApproval, { requestId });
+    const approve = clickData(view.invokeCard!, Verbs.approve, { comment: 'ok' });
+    await h.invoke(PEOPLE.megan, Verbs.approve, approve);
+    await h.bot.whenIdle();
+    h.drain();
+    const forbidden = Object.assign(new Error('Forbidden: the bot is not in the conversation'), { statusCode: 403 });
+    h.adapter.failProactiveSends.push(forbidden);
+    await h.invoke(PEOPLE.adele, Verbs.approve, approve);
+    await h.bot.whenIdle();
+
+    expect(h.adapter.failProactiveSends).toHaveLength(0); // the 403 was used, and not retried
+    expect(h.engine.simulator.directory.getLive(DEMO_BOB_ID)).toBeDefined();
+    const results = h.drain().activities.filter((a) => JSON.stringify(a.attachments ?? []).includes('Restore result'));
+    expect(results.length).toBeGreaterThanOrEqual(1);
+    expect(results.every((a) => a.conversation?.id !== personal(PEOPLE.alex).id)).toBe(true);
+  });
+
   it('then a reject ends the request and nothing runs', async () => {
     h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
     const { requestId } = await requestBobRestore();

@@ -5,7 +5,7 @@
 import { nextDailyRun, scheduleDaily } from '../src/schedule';
 import { BotHarness, OPS_CHANNEL, PEOPLE, actionsOf, startBotHarness, textOf } from './support/bot-harness';
 import { Verbs } from '../../cards/verbs';
-import { RestoreRecords, SnapshotQueries } from '../../backup-engine/src';
+import { LeaseHeldError, RestoreRecords, SnapshotQueries } from '../../backup-engine/src';
 import type { AdaptiveCard } from '../../cards/render';
 
 describe('when the next daily run is computed', () => {
@@ -134,6 +134,12 @@ describe('when the daily backup fails', () => {
     expect(posted[0]).toMatch(/Backup failed/);
     expect(posted[0]).toMatch(/503 for \/users\/delta/);
     expect(posted[0]).toMatch(/figures below are from the last good backup/);
+  });
+
+  it('then another instance holding the backup lease is a skip, not a failure: nothing is posted', async () => {
+    h.service.scheduledBackup = async () => { throw new LeaseHeldError('web-1:4242', '2026-11-25T07:10:00Z'); };
+    await expect(h.bot.runScheduledBackup()).resolves.toBeUndefined();
+    expect(h.drain().activities.filter((a) => a.conversation?.id === OPS_CHANNEL.id)).toHaveLength(0);
   });
 });
 

@@ -174,8 +174,8 @@ export interface RestoreOutcome {
   /** Skips still outstanding after the run. */
   skips: RestorePlan['skips'];
   /**
-   * Links the plan could not write (Exchange-managed, synced or dynamic groups) of an object this run restored from
-   * the recycle bin, found present after the run: a recycle-bin restore keeps an object's links.
+   * Links the plan could not write (Exchange-managed, synced or dynamic groups) of an object restored from the
+   * recycle bin, read back and found in place after the run (a recycle-bin restore keeps an object's links).
    */
   settledSkips: RestorePlan['skips'];
   resumed: boolean;
@@ -234,9 +234,10 @@ export async function executeRestore(restoreId: string, context: ExecuteContext)
 }
 
 /**
- * Splits the plan's skipped links into those still missing and those present after the run. Only links of objects
- * this run restored from the recycle bin are checked (one read per group and relation); every other skip stays
- * outstanding. A failed read leaves the skip outstanding: nothing is reported as restored without being seen.
+ * Splits the plan's skipped links into those still missing and those in place after the run. Only links of objects
+ * this run restored from the recycle bin are checked, with one read of each such object's memberships (and one of its
+ * ownerships when needed); every other skip stays outstanding. A failed read leaves the skip outstanding: nothing is
+ * reported in place without being seen.
  */
 async function settleSkippedLinks(plan: RestorePlan, statusOf: (stepId: string) => StepStatus | undefined, writer: DirectoryWriter): Promise<{ outstanding: PlanSkip[]; settled: PlanSkip[] }> {
   const recycled = new Set(plan.steps
@@ -244,15 +245,18 @@ async function settleSkippedLinks(plan: RestorePlan, statusOf: (stepId: string) 
     .map((s) => (s.action as { objectId: string }).objectId));
   const outstanding: PlanSkip[] = [];
   const settled: PlanSkip[] = [];
-  const links = new Map<string, Promise<Set<string> | undefined>>();
-  for (const skip of plan.skips) {
-    if (!skip.relation || !skip.relatedId || !recycled.has(skip.objectId)) {
-      outstanding.push(skip);
-      continue;
+  const groupsOf = new Map<string, Promise<Set<string> | undefined>>();
+  const read = (relation: 'members' | 'owners', objectId: string): Promise<Set<string> | undefined> => {
+    const key = `${relation}|${objectId}`;
+    if (!groupsOf.has(key)) {
+      const groups = relation === 'members' ? writer.getMemberOf(objectId).then((m) => m.groups) : writer.getOwnedGroups(objectId);
+      groupsOf.set(key, groups.then((ids) => new Set(ids), () => undefined));
     }
-    const key = `${skip.relation}|${skip.relatedId}`;
-    if (!links.has(key)) links.set(key, writer.getLinks(skip.relation, skip.relatedId).then((l) => new Set(l.map((x) => x.id)), () => undefined));
-    ((await links.get(key))?.has(skip.objectId) ? settled : outstanding).push(skip);
+    return groupsOf.get(key)!;
+  };
+  for (const skip of plan.skips) {
+    const inPlace = skip.relation && skip.relatedId && recycled.has(skip.objectId) ? (await read(skip.relation, skip.objectId))?.has(skip.relatedId) : false;
+    (inPlace ? settled : outstanding).push(skip);
   }
   return { outstanding, settled };
 }

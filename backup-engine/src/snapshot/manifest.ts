@@ -106,55 +106,43 @@ export async function loadManifest(repository: SnapshotRepository, rootHash: str
 }
 
 /**
- * Entry lookups that read only the root, the inner nodes and the leaves the asked keys live in, each once per
- * lookup object: planning a restore of a few objects reads a few dozen nodes instead of every leaf of the manifest.
- * `get` returns the hash of each asked key present in the manifest; absent keys are left out.
+ * Entry lookups that read only the root, the inner nodes and the leaves the asked keys live in: planning a restore
+ * of a few objects reads a few dozen nodes instead of every leaf of the manifest. Nodes read are kept for the
+ * lookup's lifetime (a node is read again only if two `get` calls ask for it at the same moment). `get` returns the
+ * hash of each asked key present in the manifest; absent keys are left out. A failed read fails the `get`.
  */
 export class ManifestLookup {
   private root?: Promise<TreeNodeDocument>;
-  private readonly leaves = new Map<number, Promise<Map<string, string>>>();
-  private readonly inners = new Map<number, Promise<TreeNodeDocument | undefined>>();
+  private readonly inners = new Map<number, TreeNodeDocument | undefined>();
+  private readonly leaves = new Map<number, Map<string, string>>();
 
   constructor(private readonly repository: SnapshotRepository, private readonly rootHash: string) {}
 
   async get(keys: string[]): Promise<Map<string, string>> {
-    const byLeaf = new Map<number, string[]>();
-    for (const key of keys) {
-      const leaf = leafIndexOf(key);
-      byLeaf.set(leaf, [...(byLeaf.get(leaf) ?? []), key]);
-    }
-    await this.loadLeaves([...byLeaf.keys()]);
+    const wanted = [...new Set(keys.map(leafIndexOf))].filter((leaf) => !this.leaves.has(leaf));
+    if (wanted.length) await this.readLeaves(wanted);
     const found = new Map<string, string>();
-    for (const [leaf, leafKeys] of byLeaf) {
-      const entries = await this.leaves.get(leaf)!;
-      for (const key of leafKeys) {
-        const hash = entries.get(key);
-        if (hash !== undefined) found.set(key, hash);
-      }
+    for (const key of keys) {
+      const hash = this.leaves.get(leafIndexOf(key))?.get(key);
+      if (hash !== undefined) found.set(key, hash);
     }
     return found;
   }
 
-  private async loadLeaves(leafIndexes: number[]): Promise<void> {
-    const missing = leafIndexes.filter((leaf) => !this.leaves.has(leaf));
-    if (!missing.length) return;
+  private async readLeaves(leafIndexes: number[]): Promise<void> {
     this.root ??= readNodes(this.repository, [this.rootHash]).then(([root]) => root);
-    const root = await this.root;
-    const innerIndexes = [...new Set(missing.map((leaf) => Math.floor(leaf / LEAVES_PER_INNER)))].filter((i) => !this.inners.has(i));
+    const root = await this.root.catch((error: unknown) => {
+      this.root = undefined; // a failed read is not remembered
+      throw error;
+    });
+    const innerIndexes = [...new Set(leafIndexes.map((leaf) => Math.floor(leaf / LEAVES_PER_INNER)))].filter((i) => !this.inners.has(i));
     const present = innerIndexes.filter((i) => root.children?.[String(i)] !== undefined);
-    const read = readNodes(this.repository, present.map((i) => root.children![String(i)]));
-    for (const i of innerIndexes) this.inners.set(i, read.then((nodes) => (present.includes(i) ? nodes[present.indexOf(i)] : undefined)));
-    const leafRefs: { leaf: number; hash: string | undefined }[] = [];
-    for (const leaf of missing) {
-      const inner = await this.inners.get(Math.floor(leaf / LEAVES_PER_INNER))!;
-      leafRefs.push({ leaf, hash: inner?.children?.[String(leaf % LEAVES_PER_INNER)] });
-    }
-    const stored = leafRefs.filter((r) => r.hash !== undefined);
-    const nodes = readNodes(this.repository, stored.map((r) => r.hash!));
-    for (const ref of leafRefs) {
-      this.leaves.set(ref.leaf, ref.hash === undefined ? Promise.resolve(new Map()) : nodes.then((n) => new Map(n[stored.indexOf(ref)].entries ?? [])));
-    }
-    await nodes;
+    const inners = await readNodes(this.repository, present.map((i) => root.children![String(i)]));
+    for (const i of innerIndexes) this.inners.set(i, present.includes(i) ? inners[present.indexOf(i)] : undefined);
+    const refs = leafIndexes.map((leaf) => ({ leaf, hash: this.inners.get(Math.floor(leaf / LEAVES_PER_INNER))?.children?.[String(leaf % LEAVES_PER_INNER)] }));
+    const stored = refs.filter((r): r is { leaf: number; hash: string } => r.hash !== undefined);
+    const nodes = await readNodes(this.repository, stored.map((r) => r.hash));
+    for (const ref of refs) this.leaves.set(ref.leaf, new Map(ref.hash === undefined ? [] : (nodes[stored.indexOf(ref as { leaf: number; hash: string })].entries ?? [])));
   }
 }
 

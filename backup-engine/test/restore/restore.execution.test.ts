@@ -215,7 +215,7 @@ describe('when a user comes back from the recycle bin with links the plan could 
 
   it('then a link that cannot be read back stays skipped: nothing is reported restored without being seen', async () => {
     const blind = Object.create(fx.writer) as typeof fx.writer;
-    blind.getLinks = async () => { throw new Error('503 from Graph'); };
+    blind.getMemberOf = async () => { throw new Error('503 from Graph'); };
     const { outcome, exchangeManaged } = await restoreSoftDeletedBob(blind);
     expect(outcome.settledSkips).toEqual([]);
     expect(outcome.skips).toEqual(expect.arrayContaining(exchangeManaged));

@@ -35,3 +35,30 @@ describe('when a few keys are looked up in a large manifest', () => {
     expect(reads.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
   });
 });
+
+describe('when the store fails while a lookup reads manifest nodes', () => {
+  it('then get rejects with the store error, nothing is left as an unhandled rejection, and a later get can succeed', async () => {
+    const store = new MemorySnapshotStore();
+    const repository = new SnapshotRepository(store, 'tenant');
+    const { manifest, newNodes } = buildManifest('tenant', new Map(Array.from({ length: 5_000 }, (_, i) => [`user:${i}`, `hash-${i}`] as [string, string])));
+    await store.createMany('objects', newNodes);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const readMany = store.readMany.bind(store);
+      let calls = 0;
+      store.readMany = (async (collection, keys) => {
+        if (++calls === 3) throw new Error('503 from Cosmos');
+        return readMany(collection, keys);
+      }) as typeof store.readMany;
+      const lookup = new ManifestLookup(repository, manifest.rootHash);
+      await expect(lookup.get(['user:1', 'user:2', 'user:3', 'user:4'])).rejects.toThrow(/503/);
+      expect((await lookup.get(['user:1', 'user:4'])).get('user:4')).toBe('hash-4');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

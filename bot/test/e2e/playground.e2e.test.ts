@@ -147,7 +147,7 @@ describe('when a helpdesk user restores a deleted user from the Agents Playgroun
     const skipped = record!.plan.skips.length;
     expect(skipped).toBeGreaterThan(0);
     expect(resultText).toMatch(/Restore complete/);
-    expect(resultText).toContain(`${skipped} links the plan could not write came back with the recycle-bin restore`);
+    expect(resultText).toContain(`${skipped} links the plan could not write were in place after the run`);
     expect(resultText).toContain('0 skipped');
   }));
 });

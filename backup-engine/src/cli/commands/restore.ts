@@ -204,7 +204,7 @@ function outcomeText(outcome: RestoreOutcome, plan: RestorePlan, breakGlass: { b
   const blocked = outcome.steps.filter((s) => s.status === 'blocked');
   if (blocked.length) parts.push(`\nBlocked (${blocked.length})\n${blocked.map((s) => `  ${s.stepId}: ${s.note ?? 'a step it depends on did not succeed'}\n`).join('')}`);
   if (outcome.skips.length) parts.push(`\nSkipped (${outcome.skips.length})\n${outcome.skips.map((s) => `  - ${s.reason} (${s.objectId}): ${s.detail}\n`).join('')}`);
-  if (outcome.settledSkips.length) parts.push(`\nCame back with the recycle-bin restore, checked after the run (${outcome.settledSkips.length})\n${outcome.settledSkips.map((s) => `  - ${s.reason} (${s.objectId} in ${s.relatedId})\n`).join('')}`);
+  if (outcome.settledSkips.length) parts.push(`\nIn place after the run, read back (a recycle-bin restore keeps an object's links) (${outcome.settledSkips.length})\n${outcome.settledSkips.map((s) => `  - ${s.reason} (${s.objectId} in ${s.relatedId})\n`).join('')}`);
   const counts = new Map<string, number>();
   for (const s of outcome.steps) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
   const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
