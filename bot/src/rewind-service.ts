@@ -543,8 +543,10 @@ export class RewindService {
   // -------------------------------------------------------------------------------------------------------------
   // Executing
 
-  /** Runs an approved request. The credential, if any, is only in `requesterCopy` (memory only). */
-  /** Runs an approved request; `onRunning` is called once the approval is consumed, before the first Graph write. */
+  /**
+   * Runs an approved request; `onRunning` is called once the approval is consumed, before the first Graph write.
+   * The credential, if any, is only in `requesterCopy` (memory only).
+   */
   async execute(requestId: string, onRunning?: () => Promise<void>): Promise<ExecutionOutcome> {
     const { request } = await this.readPending(requestId);
     const secrets: DeliveredSecret[] = [];
