@@ -777,9 +777,7 @@ export class RewindService {
     const diff = await queries.tenantDiff(snapshots[snapshots.length - 2].id, snapshots[snapshots.length - 1].id);
     const roleDiffs: RoleDiffCardModel[] = [];
     const rows: { role: string; change: 'added' | 'removed'; member: string }[] = [];
-    for (const change of diff.roleChanges) {
-      const definition = await queries.objectAt('roleDefinition', change.role.id).catch(() => undefined);
-      if (definition?.body.isPrivileged !== true) continue;
+    for (const change of await this.privilegedRoleChanges(diff)) {
       const row = (p: { displayName: string; userPrincipalName?: string; firstSeen: { at: string } }) => ({ name: p.displayName, userPrincipalName: p.userPrincipalName ?? '', firstSeen: formatWhen(p.firstSeen.at) });
       for (const p of change.added) rows.push({ role: change.role.displayName, change: 'added', member: p.displayName });
       for (const p of change.removed) rows.push({ role: change.role.displayName, change: 'removed', member: p.displayName });
@@ -813,6 +811,13 @@ export class RewindService {
       });
     }
     return { summary: { ...summary, roleChanges: shown(rows, 15) }, roleDiffs, alerts };
+  }
+
+  /** The role changes of a tenant diff whose role is privileged (by its newest backed-up definition): what alerts and their restores cover. */
+  private async privilegedRoleChanges<T extends { role: { id: string } }>(diff: { roleChanges: T[] }): Promise<T[]> {
+    const queries = this.queries();
+    const privileged = await Promise.all(diff.roleChanges.map((change) => queries.objectAt('roleDefinition', change.role.id).then((d) => d?.body.isPrivileged === true, () => false)));
+    return diff.roleChanges.filter((_, i) => privileged[i]);
   }
 
   /**
@@ -849,11 +854,7 @@ export class RewindService {
     const diff = await queries.tenantDiff(fromId, toId);
     let targets: RestoreTarget[];
     if (privileged) {
-      targets = [];
-      for (const change of diff.roleChanges) {
-        const definition = await queries.objectAt('roleDefinition', change.role.id, fromId).catch(() => undefined);
-        if (definition?.body.isPrivileged === true) targets.push({ kind: 'role', id: change.role.id });
-      }
+      targets = (await this.privilegedRoleChanges(diff)).map((change) => ({ kind: 'role' as const, id: change.role.id }));
       if (!targets.length) throw new ServiceRefusal('Nothing to restore', 'No privileged role changed members between those backups.');
     } else {
       targets = diff.deleted.filter((o) => o.kind === 'user' || o.kind === 'group').map((o) => ({ kind: o.kind as 'user' | 'group', id: o.id }));
