@@ -40,3 +40,4 @@ export { GraphDirectoryWriter } from './graph/graph-writer';
 export type { DirectoryWriter } from './ports/directory-writer';
 export { DEFAULT_RESTORE_OPTIONS } from './restore/types';
 export type { RestorePlan, RestoreOptions, RestoreTarget, RestoreStep, PlanSkip, SkipReason } from './restore/types';
+export { exponentialBackoffInMs, retryAfterInMs } from './graph/policies/retry-after';

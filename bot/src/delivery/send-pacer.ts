@@ -6,10 +6,12 @@
  * 412, 502, 504) with exponential backoff and jitter (msteams-docs: bots/how-to/rate-limit.md).
  *
  * Contract: `run(conversationId, operation)` starts the operation only when every window of that conversation and
- * the tenant-wide window have room, and retries it on those statuses: after `Retry-After` when the answer has one,
- * otherwise after `baseDelayMs · 2^attempt` plus up to 50 % jitter, at most `maxAttempts` times in all; then the last
- * error is thrown. Other errors are thrown at once. Operations on one conversation start in the order they came.
+ * the tenant-wide window have room, and retries it on those statuses: after `Retry-After` when the answer has one
+ * (seconds or an HTTP-date), otherwise after the engine's exponential back-off with jitter (the same functions as the
+ * Graph adapter's retry policy), at most `maxAttempts` times in all; then the last error is thrown. Other errors are
+ * thrown at once. Operations on one conversation start in the order they came.
  */
+import { exponentialBackoffInMs, retryAfterInMs } from '../../../backup-engine/src';
 
 export interface RateWindow {
   limit: number;
@@ -43,7 +45,7 @@ export interface SendPacerOptions {
 }
 
 /** The HTTP status and Retry-After (in ms) of a failed Bot Connector call, as botbuilder's RestError carries them. */
-export function failureOf(error: unknown): { status?: number; retryAfterMs?: number } {
+export function failureOf(error: unknown, now: () => number = Date.now): { status?: number; retryAfterMs?: number } {
   if (!error || typeof error !== 'object') return {};
   const e = error as { statusCode?: unknown; status?: unknown; response?: { status?: unknown; headers?: { get?: (name: string) => string | undefined | null } | Record<string, unknown> } };
   const raw = e.statusCode ?? e.status ?? e.response?.status;
@@ -52,8 +54,8 @@ export function failureOf(error: unknown): { status?: number; retryAfterMs?: num
   let header: unknown;
   if (headers && typeof (headers as { get?: unknown }).get === 'function') header = (headers as { get: (name: string) => unknown }).get('retry-after');
   else if (headers) header = (headers as Record<string, unknown>)['retry-after'] ?? (headers as Record<string, unknown>)['Retry-After'];
-  const seconds = typeof header === 'string' && /^\d+(\.\d+)?$/.test(header.trim()) ? Number(header) : typeof header === 'number' ? header : undefined;
-  return { ...(status !== undefined ? { status } : {}), ...(seconds !== undefined ? { retryAfterMs: seconds * 1000 } : {}) };
+  const retryAfterMs = typeof header === 'string' || typeof header === 'number' ? retryAfterInMs({ 'retry-after': String(header) }, { now }) : undefined;
+  return { ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
 
 class SlidingWindows {
@@ -112,9 +114,9 @@ export class SendPacer {
       try {
         return await operation();
       } catch (error) {
-        const { status, retryAfterMs } = failureOf(error);
+        const { status, retryAfterMs } = failureOf(error, this.now);
         if (status === undefined || !RETRIABLE_SEND_STATUSES.has(status) || attempt >= this.maxAttempts) throw error;
-        const backoff = retryAfterMs ?? this.baseDelayMs * 2 ** (attempt - 1) * (1 + this.random() * 0.5);
+        const backoff = retryAfterMs ?? exponentialBackoffInMs(attempt, { baseDelayInMs: this.baseDelayMs, maxDelayInMs: this.maxDelayMs, random: this.random });
         await this.sleep(Math.min(backoff, this.maxDelayMs));
         await this.takeSlot(windows);
       }

@@ -44,7 +44,7 @@ describe('when more sends go to one conversation than Teams allows', () => {
 });
 
 describe('when Teams answers 429 or another retriable status', () => {
-  it('then the send is retried after Retry-After when given, else with exponential backoff', async () => {
+  it('then the send is retried after Retry-After when given, else with the engine\'s exponential back-off', async () => {
     const clock = fakeClock();
     const pacer = new SendPacer({ now: clock.now, sleep: clock.sleep, random: () => 0, baseDelayMs: 1000 });
     const failures = [teamsError(429, '3'), teamsError(502), teamsError(412)];
@@ -57,7 +57,8 @@ describe('when Teams answers 429 or another retriable status', () => {
     });
     expect(result).toBe('sent');
     expect(calls).toBe(4);
-    expect(clock.waits).toEqual([3000, 2000, 4000]);
+    // Retry-After 3 s, then equal-jitter back-off with random 0: half of 2 s, half of 4 s.
+    expect(clock.waits).toEqual([3000, 1000, 2000]);
   });
 
   it('then it gives up after maxAttempts with the last error, and never retries a 400 or 403', async () => {
@@ -75,6 +76,7 @@ describe('when Teams answers 429 or another retriable status', () => {
     const rest = new RestError('Too Many Requests', { statusCode: 429 });
     expect(failureOf(rest).status).toBe(429);
     expect(failureOf(teamsError(429, '1.5'))).toEqual({ status: 429, retryAfterMs: 1500 });
+    expect(failureOf(teamsError(503, 'Wed, 25 Nov 2026 10:00:05 GMT'), () => Date.parse('2026-11-25T10:00:00Z'))).toEqual({ status: 503, retryAfterMs: 5000 });
     expect(failureOf('nonsense')).toEqual({});
   });
 });
