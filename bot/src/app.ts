@@ -10,7 +10,8 @@
  *
  * Approvals (Universal Actions):
  * - "Request approval" answers the requester with a read-only approval card and posts the shared card to the
- *   approvals channel (`set approvals channel`), or to the current conversation when none is set. The shared card's
+ *   approvals channel (`set approvals channel`), or to the current conversation when none is set, and, when one
+ *   security lead was named, to that lead's personal chat with Rewind too. The shared card's
  *   `refresh.userIds` are the Teams ids (MRIs) of the eligible approvers the bot has seen (the named approver only,
  *   when one was chosen). When the bot knows no approver's MRI it posts the approver view instead (buttons for
  *   everyone in the conversation); that is safe because every Approve / Reject is authorised server-side from live
@@ -354,6 +355,28 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     } else {
       const activityId = await send(context, card, note);
       await service.records.addPost(requestId, { reference: where, ...(activityId ? { activityId } : {}) });
+    }
+    await postToNamedApprover(requestId, requester.objectId, selectedApproverId, where);
+  };
+
+  /**
+   * A named approver also gets the card in their personal chat with Rewind (known once they have written to it), where
+   * it is edited with the rest. Without that chat, or when Teams refuses, the shared post is the only one (logged).
+   */
+  const postToNamedApprover = async (requestId: string, requesterId: string, approverId: string, postedIn: StoredReference): Promise<void> => {
+    if (approverId === ANY_SECURITY_LEAD) return;
+    const personal = (await service.records.user(approverId))?.personalReference;
+    if (!personal) {
+      log(`rewind bot: ${requestId}: the named approver has no personal chat with Rewind yet, so the card is only in the conversation it was posted to`);
+      return;
+    }
+    if (conversationIdOf(personal) === conversationIdOf(postedIn)) return;
+    try {
+      const { card } = await sharedApprovalCard(requestId, requesterId, approverId, personal);
+      const postedId = await proactive(personal, card, 'You were asked to approve this restore.');
+      await service.records.addPost(requestId, { reference: personal, ...(postedId ? { activityId: postedId } : {}) });
+    } catch (error) {
+      log(`rewind bot: ${requestId}: could not post the card to the named approver's personal chat: ${error instanceof Error ? error.message : String(error)}`, error);
     }
   };
 

@@ -214,6 +214,27 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     expect(results.every((a) => a.conversation?.id !== personal(PEOPLE.alex).id)).toBe(true);
   });
 
+  it('then a named approver also gets the card in their personal chat, edited there as the request moves', async () => {
+    h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
+    await h.say(PEOPLE.megan, 'help', personal(PEOPLE.megan)); // Megan's personal chat with Rewind is known
+    const said = await h.say(PEOPLE.alex, 'restore user bob');
+    const requested = await h.invoke(PEOPLE.alex, Verbs.requestApproval, clickData(said.cards[0], Verbs.requestApproval, { reason: 'INC-7', approver: PEOPLE.megan.id }), personal(PEOPLE.alex));
+    const requestId = (JSON.stringify(requested.invokeCard).match(/r-\d{8}-\d{6}-[0-9a-f]{6}/) ?? [''])[0];
+    const inMegansChat = requested.activities.filter((a) => a.conversation?.id === personal(PEOPLE.megan).id);
+    expect(inMegansChat).toHaveLength(1);
+    expect(inMegansChat[0].text).toMatch(/asked to approve/);
+    const posts = (await h.service.records.request(requestId))!.posts;
+    expect(posts.map((p) => (p.reference.conversation as { id: string }).id)).toContain(personal(PEOPLE.megan).id);
+    // Naming an approver routes the request; it does not restrict it: any security lead may decide, and Megan's
+    // approval from her personal chat completes the two that a privileged target needs.
+    const view = await h.invoke(PEOPLE.megan, Verbs.refreshApproval, { requestId }, personal(PEOPLE.megan));
+    const approve = clickData(view.invokeCard!, Verbs.approve, { comment: 'ok' });
+    expect(textOf((await h.invoke(PEOPLE.adele, Verbs.approve, approve)).invokeCard)).toMatch(/another security lead must approve too/);
+    expect(textOf((await h.invoke(PEOPLE.megan, Verbs.approve, approve, personal(PEOPLE.megan))).invokeCard)).toMatch(/Restore running/);
+    await h.bot.whenIdle();
+    expect(h.adapter.edits.some((e) => e.id === posts.find((p) => (p.reference.conversation as { id: string }).id === personal(PEOPLE.megan).id)?.activityId)).toBe(true);
+  });
+
   it('then a reject ends the request and nothing runs', async () => {
     h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
     const { requestId } = await requestBobRestore();
