@@ -403,7 +403,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const record = await service.records.request(requestId);
     const posts = (record?.posts ?? []).filter((p) => p.activityId);
     if (!record || !posts.length) return;
-    const pending = (await service.approvalCardModel(requestId, { kind: 'readOnly', note: '' })).state === 'pending';
+    const pending = (await service.approvalState(requestId)) === 'pending';
     const final = pending ? undefined : render('approval', await service.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] }));
     for (const post of posts) {
       const card = final ?? (await sharedApprovalCard(requestId, record.requesterObjectId, record.selectedApproverId, post.reference)).card;

@@ -632,17 +632,26 @@ export class RewindService {
     return (approval?.document.decisions ?? []).map((d) => d.objectId.toLowerCase());
   }
 
-  async approvalCardModel(requestId: string, view: ApprovalView): Promise<ApprovalCardModel> {
+  /** Where a request is (pending, approved, running, complete…), from the stored records only. */
+  async approvalState(requestId: string): Promise<ApprovalCardModel['state']> {
+    return (await this.requestRecords(requestId)).state;
+  }
+
+  private async requestRecords(requestId: string) {
     const records = this.restoreRecords();
     const request = await records.readRequest(requestId);
     const approvalRead = await records.readApproval(requestId);
     if (!request || !approvalRead) throw new ServiceRefusal('Unknown request', `There is no restore request ${requestId}.`, '', requestId);
     const approval = approvalRead.document;
-    const plan = request.plan;
     const result = (await this.options.store.read<RestoreResultDocument>('catalog', records.key(requestId, 'result')))?.document;
-    const policyState = approvalStateFrom(request, approval);
-    const shownStatus = displayStatus(policyState, this.now());
+    const shownStatus = displayStatus(approvalStateFrom(request, approval), this.now());
     const state: ApprovalCardModel['state'] = shownStatus === 'consumed' ? (result ? result.status : 'running') : shownStatus;
+    return { request, approval, state };
+  }
+
+  async approvalCardModel(requestId: string, view: ApprovalView): Promise<ApprovalCardModel> {
+    const { request, approval, state } = await this.requestRecords(requestId);
+    const plan = request.plan;
     const received = approval.decisions.filter((d) => d.decision === 'approve').length;
     const stateDetail = state === 'pending'
       ? `${received} of ${approval.requiredApprovals} approval${approval.requiredApprovals === 1 ? '' : 's'} · expires ${formatWhen(approval.expiresAt)}`
