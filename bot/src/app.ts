@@ -36,6 +36,7 @@ import { GUID, Person, RESTORE_ID, RewindService, ServiceRefusal, isServiceRefus
 import { isLeaseHeldError } from '../../backup-engine/src';
 import { SendPacer } from './delivery/send-pacer';
 import { StoredReference } from './state/bot-records';
+import { TenantRefusal, tenantRefusal, tenantRefusalSentence } from './policy/tenant-binding';
 
 export interface BotAppSettings {
   helpdeskGroupId: string;
@@ -64,6 +65,11 @@ export interface CreateBotAppOptions {
 
 export interface RewindBot {
   app: Application<TurnState>;
+  /**
+   * Handles one incoming turn: an activity from another tenant (or naming none) is refused and audited before
+   * anything is read; every other one goes to the teams-ai application. The HTTP host and the tests call this.
+   */
+  run(context: TurnContext): Promise<void>;
   /** Executions (and backups) started by a turn and still running. */
   pendingExecutions: Set<Promise<void>>;
   /** Resolves once nothing started by a turn is running any more. */
@@ -73,6 +79,9 @@ export interface RewindBot {
 }
 
 type Ctx = TurnContext;
+
+/** Refused foreign-tenant activities audited per hour and process; beyond that they are only logged (a flood must not fill the store). */
+const MAX_REFUSAL_AUDITS_PER_HOUR = 60;
 
 /** Teams honours at most 60 ids in an Adaptive Card's `refresh.userIds`. */
 const MAX_REFRESH_USER_IDS = 60;
@@ -204,8 +213,10 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   };
 
   const objectOrChooser = async (context: Ctx, actor: Person, kind: ObjectKind, name: string, purpose: 'restore' | 'versions' | 'memberships' | 'diffUser', at?: string): Promise<void> => {
-    // A restore needs a helpdesk requester: that live check runs alongside the name lookup.
-    const [found] = await Promise.all([service.findForRestore(kind, name, purpose, at ?? ''), purpose === 'restore' ? requireHelpdesk(actor, 'restore users and groups') : undefined]);
+    // A restore needs a helpdesk requester, browsing a reader: that live check comes before any backed-up data is read.
+    if (purpose === 'restore') await requireHelpdesk(actor, 'restore users and groups');
+    else await service.requireBrowser(actor);
+    const found = await service.findForRestore(kind, name, purpose, at ?? '');
     if (found.kind === 'none') {
       const close = found.closeNames.length ? `Close names: ${found.closeNames.join(', ')}.` : '';
       throw new ServiceRefusal(`No ${kind} found`, `No ${kind} in the backups matches that name. ${close}`.trim(), `Check the spelling, or type deleted to see what was deleted.`);
@@ -237,15 +248,15 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
         await objectOrChooser(context, actorOf(context), 'user', command.name, 'diffUser');
         return;
       case 'diffRole':
-        actorOf(context);
+        await service.requireBrowser(actorOf(context));
         await send(context, render('roleDiff', await service.roleDiffModel(command.name, command.since)));
         return;
       case 'deleted':
-        actorOf(context);
+        await service.requireBrowser(actorOf(context));
         await send(context, render('chooser', await service.deletedModel(command.since)));
         return;
       case 'backupStatus':
-        actorOf(context);
+        await service.requireBrowser(actorOf(context));
         await send(context, render('dailySummary', await service.backupStatusModel()));
         return;
       case 'backupNow': {
@@ -531,6 +542,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const purpose = data.purpose;
     if (purpose !== 'restore' && purpose !== 'versions' && purpose !== 'memberships' && purpose !== 'diffUser') throw new ServiceRefusal('This card cannot be used', 'The card sent an unknown purpose.');
     if (purpose === 'restore') await requireHelpdesk(actor, 'restore users and groups');
+    else await service.requireBrowser(actor);
     const at = typeof data.at === 'string' && data.at.length <= 40 && data.at ? data.at : undefined;
     return render('object', await service.objectCardModel(kind, objectId, { requester: actor, ...(purpose === 'restore' ? { requesterIsHelpdesk: true } : {}), ...(at ? { at } : {}) }));
   });
@@ -541,6 +553,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const objectId = typeof data.objectId === 'string' ? data.objectId.toLowerCase() : '';
     const snapshotId = typeof data.snapshotId === 'string' && data.snapshotId.length <= 80 ? data.snapshotId : '';
     if ((kind !== 'user' && kind !== 'group') || !GUID.test(objectId) || !snapshotId) throw new ServiceRefusal('This card cannot be used', 'The card sent an object or version that is not one.', 'Type the command again.');
+    await service.requireBrowser(actor);
     return render('object', await service.objectCardModel(kind, objectId, { requester: actor, snapshotId }));
   });
 
@@ -573,6 +586,45 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
   });
 
+  let refusalWindow = { startedAt: 0, audited: 0 };
+  const auditRefusal = async (context: Ctx, refusal: TenantRefusal): Promise<void> => {
+    const at = new Date();
+    if (at.getTime() - refusalWindow.startedAt >= 3_600_000) refusalWindow = { startedAt: at.getTime(), audited: 0 };
+    const activity = context.activity;
+    const what = `${activity.type}${activity.type === ActivityTypes.Invoke && typeof activity.name === 'string' ? ` ${activity.name.slice(0, 64)}` : ''}`;
+    if (refusalWindow.audited >= MAX_REFUSAL_AUDITS_PER_HOUR) {
+      log(`rewind bot: refused a ${what} activity (${refusal.reason}); not audited: more than ${MAX_REFUSAL_AUDITS_PER_HOUR} refusals this hour`);
+      return;
+    }
+    refusalWindow.audited++;
+    const sender = typeof activity.from?.aadObjectId === 'string' && GUID.test(activity.from.aadObjectId) ? activity.from.aadObjectId.toLowerCase() : undefined;
+    await service.recordRefusedActivity({ reason: refusal.reason, claimedTenants: refusal.claimed, activity: what, channelId: String(activity.channelId ?? '').slice(0, 32) }, at, sender)
+      .catch((error: unknown) => log(`rewind bot: could not audit a refused activity: ${error instanceof Error ? error.message : String(error)}`, error));
+  };
+
+  /** The answer to a refused activity: a sentence for a message, an error card for a card action, nothing otherwise. */
+  const refuse = async (context: Ctx, refusal: TenantRefusal): Promise<void> => {
+    const activity = context.activity;
+    if (activity.type === ActivityTypes.Message) {
+      await context.sendActivity(tenantRefusalSentence(refusal));
+    } else if (activity.type === ActivityTypes.Invoke) {
+      const card = render('error', { title: 'Not this organisation', message: tenantRefusalSentence(refusal), whatToDo: '', reference: '' });
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
+    } else {
+      return; // conversation and installation updates from elsewhere are dropped unanswered and unaudited
+    }
+    await auditRefusal(context, refusal);
+  };
+
+  const run = async (context: Ctx): Promise<void> => {
+    const refusal = tenantRefusal(context.activity, service.tenantId);
+    if (refusal) {
+      await refuse(context, refusal);
+      return;
+    }
+    await app.run(context);
+  };
+
   app.error(async (context, error) => {
     log(`rewind bot: unhandled turn error: ${error instanceof Error ? error.message : String(error)}`, error);
     if (context.activity.type === ActivityTypes.Message) await send(context, errorCard(error)).catch(() => undefined);
@@ -580,6 +632,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
 
   return {
     app,
+    run,
     pendingExecutions,
     runScheduledBackup,
     whenIdle: async () => {

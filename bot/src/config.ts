@@ -8,10 +8,11 @@
  * | BOT_ID | unset | the bot's Microsoft App ID (botbuilder `MicrosoftAppId`); a managed identity's client id |
  * | BOT_PASSWORD | unset | client secret (`MicrosoftAppPassword`); never with UserAssignedMsi |
  * | BOT_TYPE | MultiTenant | `MicrosoftAppType`: MultiTenant, SingleTenant or UserAssignedMsi (any case) |
- * | BOT_TENANT_ID | unset | `MicrosoftAppTenantId`; needed by SingleTenant and UserAssignedMsi |
+ * | BOT_TENANT_ID | unset | `MicrosoftAppTenantId`, and the one tenant the bot serves; required in production (local: the Graph connection's tenant) |
  * | PORT | 3978 | HTTP port of `POST /api/messages` |
  * | HELPDESK_GROUP_ID | local: the demo tenant's Helpdesk | group whose members may request restores |
  * | SECURITY_LEADS_GROUP_ID | local: the demo tenant's Security Leads | group whose members may approve |
+ * | READERS_GROUP_ID | unset | optional group whose members may browse the backups (helpdesk and security leads always may) |
  * | APPROVAL_TTL_HOURS | 24 | hours an approval request stays open (1–168) |
  * | MASS_DELETION_THRESHOLD | 20 | deletions between two backups that raise an alert |
  * | SUMMARY_TIME | 07:00 | when the daily summary is posted, HH:MM in UTC |
@@ -59,6 +60,12 @@ export interface BotConfig {
   listenHost: typeof LOOPBACK_HOST | typeof ALL_INTERFACES_HOST;
   helpdeskGroupId: string;
   securityLeadsGroupId: string;
+  readersGroupId: string | undefined;
+  /**
+   * The one tenant whose Teams activities the bot answers (BOT_TENANT_ID). Undefined in local mode without it: the
+   * tenant of the Graph connection is used (`startBot`).
+   */
+  tenantId: string | undefined;
   approvalTtlInMs: number;
   massDeletionThreshold: number;
   summaryTimeUtc: { hour: number; minute: number; text: string };
@@ -150,6 +157,11 @@ export function readBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   if (helpdeskGroupId === securityLeadsGroupId) {
     warnings.push('HELPDESK_GROUP_ID and SECURITY_LEADS_GROUP_ID are the same group: every requester is also an approver (a requester still never approves their own request).');
   }
+  const readers = setting(env, 'READERS_GROUP_ID');
+  const readersGroupId = readers === undefined ? undefined : guid('READERS_GROUP_ID', readers, "a group's object id");
+  const rawTenant = setting(env, 'BOT_TENANT_ID');
+  const tenantId = identity?.MicrosoftAppTenantId ?? (rawTenant === undefined ? undefined : guid('BOT_TENANT_ID', rawTenant, 'a Microsoft Entra tenant id'));
+  if (mode === 'production' && !tenantId) fail('BOT_TENANT_ID is not set; in production the bot answers only the tenant it protects and needs its id');
   const approvalTtlHours = integer(env, 'APPROVAL_TTL_HOURS', DEFAULT_APPROVAL_TTL_HOURS, 1, 168, 'a whole number of hours');
   const massDeletionThreshold = integer(env, 'MASS_DELETION_THRESHOLD', DEFAULT_MASS_DELETION_THRESHOLD, 1, 1_000_000, 'a whole number of deletions');
 
@@ -172,6 +184,8 @@ export function readBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     listenHost: identity ? ALL_INTERFACES_HOST : LOOPBACK_HOST,
     helpdeskGroupId,
     securityLeadsGroupId,
+    readersGroupId,
+    tenantId,
     approvalTtlInMs: approvalTtlHours * 3_600_000,
     massDeletionThreshold,
     summaryTimeUtc: Object.freeze({ hour: Number(hhmm[1]), minute: Number(hhmm[2]), text: summaryText }),

@@ -91,6 +91,13 @@ export interface Person {
 export interface Membership {
   helpdesk: boolean;
   securityLead: boolean;
+  /** Member of the optional readers group (READERS_GROUP_ID): may browse, not request or approve. */
+  reader: boolean;
+}
+
+/** Who may see backed-up directory data (object cards, versions, memberships, diffs, deleted, backup status, requests). */
+export function mayBrowse(membership: Membership): boolean {
+  return membership.helpdesk || membership.securityLead || membership.reader;
 }
 
 export interface RewindServiceOptions {
@@ -101,6 +108,8 @@ export interface RewindServiceOptions {
   tenantId: string;
   helpdeskGroupId: string;
   securityLeadsGroupId: string;
+  /** Optional: members may browse the backups (read-only), like the helpdesk and the security leads. */
+  readersGroupId?: string;
   approvalTtlInMs: number;
   /** Users and groups deleted between two backups that raise a mass-deletion alert (MASS_DELETION_THRESHOLD). */
   massDeletionThreshold?: number;
@@ -222,14 +231,27 @@ export class RewindService {
 
   /** Live direct group membership of a Teams user (by Entra object id). Unknown users are members of nothing. */
   async membership(objectId: string | undefined): Promise<Membership> {
-    if (!objectId || !GUID.test(objectId)) return { helpdesk: false, securityLead: false };
+    const none: Membership = { helpdesk: false, securityLead: false, reader: false };
+    if (!objectId || !GUID.test(objectId)) return none;
     let groups: string[];
     try {
       groups = (await this.options.writer.getTransitiveGroupIds(objectId.toLowerCase())).map((g) => g.toLowerCase());
     } catch {
-      return { helpdesk: false, securityLead: false };
+      return none;
     }
-    return { helpdesk: groups.includes(this.options.helpdeskGroupId.toLowerCase()), securityLead: groups.includes(this.options.securityLeadsGroupId.toLowerCase()) };
+    const readers = this.options.readersGroupId?.toLowerCase();
+    return {
+      helpdesk: groups.includes(this.options.helpdeskGroupId.toLowerCase()),
+      securityLead: groups.includes(this.options.securityLeadsGroupId.toLowerCase()),
+      reader: readers !== undefined && groups.includes(readers),
+    };
+  }
+
+  /** Refuses anyone who may not see backed-up directory data (helpdesk, security leads and readers may). */
+  async requireBrowser(actor: Person): Promise<void> {
+    if (!mayBrowse(await this.membership(actor.objectId))) {
+      throw new ServiceRefusal('Not allowed', 'Only members of the helpdesk, security leads or readers groups can see what Rewind backed up.', 'Ask an administrator to add you to one of those groups.');
+    }
   }
 
   /** The security leads now (live users in the security leads group, directly or through nested groups). */
@@ -238,6 +260,11 @@ export class RewindService {
     return users.map((u) => ({ objectId: u.id.toLowerCase(), displayName: u.displayName, userPrincipalName: u.userPrincipalName }));
   }
 
+
+  /** Audits a Teams activity refused unread because it came from another tenant (or named none). No personal data. */
+  async recordRefusedActivity(detail: Record<string, unknown>, at: Date, sender?: string): Promise<void> {
+    await this.restoreRecords().auditTenantEvent('activityRefused', detail, at, sender);
+  }
 
   // -------------------------------------------------------------------------------------------------------------
   // Finding objects
@@ -489,21 +516,28 @@ export class RewindService {
   // -------------------------------------------------------------------------------------------------------------
   // Deciding
 
-  /** Validates a card's request id and plan hash; the request must exist and the hash must be the stored plan's. */
-  private async readPending(requestId: unknown, planHash?: unknown): Promise<{ request: RestoreRequestDocument }> {
+  /**
+   * Validates a card's request id and, when `planHash` is given (a decision), the plan hash: the request must exist
+   * and the hash must be the stored plan's. A decision without a hash is refused like a wrong one.
+   */
+  private async readPending(requestId: unknown, planHash?: { value: unknown }): Promise<{ request: RestoreRequestDocument }> {
     if (typeof requestId !== 'string' || !RESTORE_ID.test(requestId)) {
       throw new ServiceRefusal('This card cannot be used', 'The card sent a request id that is not one.', 'Use the approval card the bot posted.');
     }
     const request = await this.restoreRecords().readRequest(requestId);
     if (!request) throw new ServiceRefusal('Unknown request', `There is no restore request ${requestId}.`, '', requestId);
-    if (planHash !== undefined && (typeof planHash !== 'string' || !PLAN_HASH.test(planHash) || planHash !== request.plan.hash)) {
+    const pinned = planHash?.value;
+    if (planHash !== undefined && (pinned === undefined || pinned === null || pinned === '')) {
+      throw new ServiceRefusal('This card cannot be used', 'The card did not send the plan it shows, so a decision cannot be tied to what you saw.', 'Use the approval card the bot posted.', requestId);
+    }
+    if (planHash !== undefined && (typeof pinned !== 'string' || !PLAN_HASH.test(pinned) || pinned !== request.plan.hash)) {
       throw new ServiceRefusal('Stale card', 'This card shows another plan than the one stored for this request, so it cannot be used to decide.', 'Refresh the card, or ask the requester to request the restore again.', requestId);
     }
     return { request };
   }
 
   async decide(actor: Person, requestId: unknown, decision: 'approve' | 'reject', comment: unknown, planHash: unknown): Promise<DecisionOutcome> {
-    const { request } = await this.readPending(requestId, planHash);
+    const { request } = await this.readPending(requestId, { value: planHash });
     const id = request.restoreId;
     if (comment !== undefined && comment !== null && typeof comment !== 'string') throw new ServiceRefusal('This card cannot be used', 'The comment is not text.');
     const text = typeof comment === 'string' ? comment.trim() : '';
@@ -532,10 +566,11 @@ export class RewindService {
 
   /** The view for someone asking for a refresh of the shared card: approver buttons only for who may decide now. */
   async viewFor(actor: Person, requestId: unknown): Promise<ApprovalCardModel> {
+    const membership = await this.membership(actor.objectId);
+    if (!mayBrowse(membership)) throw new ServiceRefusal('Not allowed', 'Only members of the helpdesk, security leads or readers groups can see restore requests.');
     const { request } = await this.readPending(requestId);
     const approval = await this.restoreRecords().readApproval(request.restoreId);
     if (!approval) throw new ServiceRefusal('Unknown request', 'This request has no approval record.');
-    const membership = await this.membership(actor.objectId);
     const refusal = refusalFor(approvalStateFrom(request, approval.document), { objectId: actor.objectId.toLowerCase(), isSecurityLead: membership.securityLead }, this.now());
     return this.approvalCardModel(request.restoreId, refusal ? { kind: 'readOnly', note: sentence(refusal.message) } : { kind: 'approver' });
   }

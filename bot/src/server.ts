@@ -15,7 +15,8 @@ import { ConfigurationServiceClientCredentialFactory, Request as BotRequest, Res
 import * as restify from 'restify';
 import type { OpenedEngine } from '../../backup-engine/src';
 import { createBotApp, RewindBot } from './app';
-import { BotConfig } from './config';
+import { ConfigurationError } from '../../backup-engine/src';
+import { BotConfig, SETTINGS_HELP } from './config';
 import { Logger, lineLogger } from './observability';
 import { RewindService } from './rewind-service';
 import { scheduleDaily } from './schedule';
@@ -46,10 +47,18 @@ export async function startBot(config: BotConfig, engine: Pick<OpenedEngine, 'ga
   const log = options.log ?? (logger ? lineLogger(logger) : (message: string) => console.log(message));
   for (const warning of config.warnings) log(`warning: ${warning}`);
 
-  const tenantId = options.tenantId ?? (await engine.gateway.getTenant()).tenantId;
+  // The bot answers one tenant: BOT_TENANT_ID (production), else the tenant of the Graph connection. Both must agree:
+  // a bot taking approvals in one tenant while restoring into another would write what nobody there approved.
+  const graphTenantId = (options.tenantId ?? (await engine.gateway.getTenant()).tenantId).toLowerCase();
+  if (config.tenantId && config.tenantId !== graphTenantId) {
+    throw new ConfigurationError(`BOT_TENANT_ID ${config.tenantId} is not the tenant Graph is connected to (${graphTenantId}); the bot serves the tenant it restores into. ${SETTINGS_HELP}`);
+  }
+  const tenantId = graphTenantId;
+  log(`Rewind bot answers Teams activities of tenant ${tenantId} only`);
   const service = new RewindService({
     store: engine.store, writer: engine.writer, gateway: engine.gateway, tenantId,
-    helpdeskGroupId: config.helpdeskGroupId, securityLeadsGroupId: config.securityLeadsGroupId, approvalTtlInMs: config.approvalTtlInMs, massDeletionThreshold: config.massDeletionThreshold,
+    helpdeskGroupId: config.helpdeskGroupId, securityLeadsGroupId: config.securityLeadsGroupId, readersGroupId: config.readersGroupId,
+    approvalTtlInMs: config.approvalTtlInMs, massDeletionThreshold: config.massDeletionThreshold,
   });
   const identity = config.identity;
   const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory(identity ? { ...identity } : {}));
@@ -72,7 +81,7 @@ export async function startBot(config: BotConfig, engine: Pick<OpenedEngine, 'ga
   server.post('/api/messages', async (req, res) => {
     // restify's request and response satisfy botbuilder's structural Request / Response types.
     await adapter.process(req as unknown as BotRequest, res as unknown as BotResponse, async (context) => {
-      await bot.app.run(context);
+      await bot.run(context);
     });
   });
 

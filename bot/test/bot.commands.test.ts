@@ -42,13 +42,13 @@ describe('when people type commands', () => {
   });
 
   it('then read-only commands answer their cards', async () => {
-    expect(textOf((await h.say(PEOPLE.patti, 'versions user bob')).cards[0])).toContain('Bob Kelly');
-    expect(textOf((await h.say(PEOPLE.patti, 'backup status')).cards[0])).toMatch(/Backup/);
+    expect(textOf((await h.say(PEOPLE.isaiah, 'versions user bob')).cards[0])).toContain('Bob Kelly');
+    expect(textOf((await h.say(PEOPLE.isaiah, 'backup status')).cards[0])).toMatch(/Backup/);
     h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
     await h.engine.backup();
     // Storage: what all retained backups wrote, and what the latest one added; types by their names.
     const snapshots = await new SnapshotQueries(h.store, h.engine.tenantId).listSnapshots();
-    const status = textOf((await h.say(PEOPLE.patti, 'backup status')).cards[0]);
+    const status = textOf((await h.say(PEOPLE.isaiah, 'backup status')).cards[0]);
     expect(status).toContain(`at least ${formatBytes(snapshots.reduce((t, s) => t + s.stats.storedBytes, 0))} held by the retained backups, ${formatBytes(snapshots.at(-1)!.stats.storedBytes)} added`);
     expect(status).toMatch(/Users[\s\S]*Groups/);
     expect(status).not.toMatch(/roleDefinition/);

@@ -86,13 +86,13 @@ describe('when people use the read-only and channel commands', () => {
 
   it('when someone types diff user, then the object card shows what changed on the user since the last backup', async () => {
     h.engine.simulator.directory.updateUser(DEMO_BOB_ID, { jobTitle: 'Chief Rewinder' });
-    const said = await h.say(PEOPLE.patti, 'diff user bob');
+    const said = await h.say(PEOPLE.isaiah, 'diff user bob');
     expect(said.cards).toHaveLength(1);
     const card = textOf(said.cards[0]);
     expect(card).toContain('Bob Kelly');
     expect(card).toMatch(/"text":"jobTitle: "/);
     expect(card).toContain('Chief Rewinder');
-    expect(textOf((await h.say(PEOPLE.patti, 'diff user zzzqqq')).cards[0])).toMatch(/No user found/);
+    expect(textOf((await h.say(PEOPLE.isaiah, 'diff user zzzqqq')).cards[0])).toMatch(/No user found/);
   });
 
   it('when someone picks another version on the object card, then that version is shown and compared with today', async () => {
@@ -160,7 +160,7 @@ describe('when people use the read-only and channel commands', () => {
     await h.engine.backup();
     const nameOf = (id: string) => String(d.getGroup(id)?.props.displayName);
 
-    const at = await h.say(PEOPLE.patti, `memberships bob at ${first.completedAt}`);
+    const at = await h.say(PEOPLE.isaiah, `memberships bob at ${first.completedAt}`);
     expect(at.cards).toHaveLength(1);
     const card = at.cards[0];
     expect(textOf(card)).toContain('Bob Kelly');
@@ -170,27 +170,27 @@ describe('when people use the read-only and channel commands', () => {
     expect(rows).toContainEqual({ status: 'onlyNow', name: nameOf(joined.id) });
 
     // Today (no date): the newest backup has the change, so nothing differs (differences are listed first).
-    const todayCard = (await h.say(PEOPLE.patti, 'memberships bob')).cards[0];
+    const todayCard = (await h.say(PEOPLE.isaiah, 'memberships bob')).cards[0];
     const today = relationRows(todayCard);
     expect(today).not.toContainEqual({ status: 'onlyThen', name: nameOf(left!) });
     expect(today).not.toContainEqual({ status: 'onlyNow', name: nameOf(joined.id) });
     expect(textOf(todayCard)).toMatch(/"text":"Group memberships".*?only in the backup 0 · only today 0/);
-    expect(textOf((await h.say(PEOPLE.patti, 'memberships bob at yesterday')).cards[0])).toMatch(/not a date/);
+    expect(textOf((await h.say(PEOPLE.isaiah, 'memberships bob at yesterday')).cards[0])).toMatch(/not a date/);
     // A time before any backup is refused, not answered with the newest version.
-    const tooEarly = textOf((await h.say(PEOPLE.patti, 'memberships bob at 1999-01-01')).cards[0]);
+    const tooEarly = textOf((await h.say(PEOPLE.isaiah, 'memberships bob at 1999-01-01')).cards[0]);
     expect(tooEarly).toMatch(/No backup at that time/);
     expect(tooEarly).toMatch(/no snapshot was completed by 1999-01-01/);
   });
 
   it('when a role assignment changed between backups, then diff role since 7d shows the added principal', async () => {
     const d = h.engine.simulator.directory;
-    const before = await h.say(PEOPLE.patti, 'diff role "Helpdesk Administrator" since 7d');
+    const before = await h.say(PEOPLE.isaiah, 'diff role "Helpdesk Administrator" since 7d');
     expect(textOf(before.cards[0])).toContain('Helpdesk Administrator');
     expect(textOf(before.cards[0])).not.toContain(PEOPLE.patti.name);
 
     d.createRoleAssignment({ roleDefinitionId: ROLE_TEMPLATE.helpdeskAdministrator, principalId: PEOPLE.patti.id, directoryScopeId: '/' });
     await h.engine.backup();
-    const said = await h.say(PEOPLE.patti, 'diff role "Helpdesk Administrator" since 7d');
+    const said = await h.say(PEOPLE.isaiah, 'diff role "Helpdesk Administrator" since 7d');
     expect(said.cards).toHaveLength(1);
     const card = textOf(said.cards[0]);
     expect(card).toContain('Helpdesk Administrator');
@@ -200,8 +200,8 @@ describe('when people use the read-only and channel commands', () => {
     // Helpdesk Administrator is a privileged role, and the card says so.
     expect(card).toContain('Privileged role');
     // Without since: against the backup before the last one, which also lacks Patti.
-    expect(textOf((await h.say(PEOPLE.patti, 'diff role "Helpdesk Administrator"')).cards[0])).toContain(PEOPLE.patti.name);
-    expect(textOf((await h.say(PEOPLE.patti, 'diff role "No Such Role Here"')).cards[0])).toMatch(/Unknown role/);
+    expect(textOf((await h.say(PEOPLE.isaiah, 'diff role "Helpdesk Administrator"')).cards[0])).toContain(PEOPLE.patti.name);
+    expect(textOf((await h.say(PEOPLE.isaiah, 'diff role "No Such Role Here"')).cards[0])).toMatch(/Unknown role/);
   });
 });
 

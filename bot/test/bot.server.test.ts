@@ -25,7 +25,8 @@ describe('when the bot runs locally without an identity', () => {
         body: JSON.stringify({
           type: 'message', id: 'm1', text: 'help', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:1/', deliveryMode: 'expectReplies',
           from: { id: 'user-id-0', name: 'Alex Wilber', aadObjectId: PLAYGROUND_CURRENT_USER.id },
-          recipient: { id: 'bot', name: 'Rewind' }, conversation: { id: 'personal-chat', conversationType: 'personal' },
+          recipient: { id: 'bot', name: 'Rewind' }, conversation: { id: 'personal-chat', conversationType: 'personal', tenantId: engine.tenantId },
+          channelData: { tenant: { id: engine.tenantId } },
         }),
       });
       expect(response.status).toBe(200);

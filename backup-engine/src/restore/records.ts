@@ -85,10 +85,14 @@ export interface AuditEventDocument extends StoredDocument {
   restoreId: string;
   seq: number;
   at: string;
-  event: 'planned' | 'approved' | 'rejected' | 'breakGlass' | 'executionStarted' | 'needsReapproval' | 'stepFailed' | 'finished' | 'undoPlanned';
+  event: 'planned' | 'approved' | 'rejected' | 'breakGlass' | 'executionStarted' | 'needsReapproval' | 'stepFailed' | 'finished' | 'undoPlanned' | TenantEvent;
   actor?: string;
   detail: Record<string, unknown>;
 }
+
+/** Events about no one restore (`restoreId` is `-`): a Teams activity from another tenant, refused unread. */
+export type TenantEvent = 'activityRefused';
+export const NO_RESTORE = '-';
 
 export function restorePartition(tenantId: string, restoreId: string): string {
   return `${tenantId}|restore|${restoreId}`;
@@ -151,6 +155,15 @@ export class RestoreRecords {
       }
     }
     throw new Error(`could not append an audit event for ${restoreId}: too many concurrent writers`);
+  }
+
+  /** Appends an event that belongs to no restore, under an id of its own (time + random), never overwritten. */
+  async auditTenantEvent(event: TenantEvent, detail: Record<string, unknown>, at: Date, actor?: string): Promise<void> {
+    const document: AuditEventDocument = {
+      id: `${NO_RESTORE}|${at.toISOString()}|${randomBytes(4).toString('hex')}`, pk: auditPartition(this.tenantId), tenantId: this.tenantId, type: 'audit',
+      restoreId: NO_RESTORE, seq: 0, at: at.toISOString(), event, detail, ...(actor ? { actor } : {}),
+    };
+    await this.store.insert('catalog', document);
   }
 
   async auditTrail(restoreId?: string): Promise<AuditEventDocument[]> {

@@ -14,7 +14,7 @@ import { EngineFixture, startEngine } from '../../../backup-engine/test/support/
 import { DEMO_HELPDESK_GROUP_ID, DEMO_SECURITY_LEADS_GROUP_ID, PLAYGROUND_CURRENT_USER, PLAYGROUND_USERS, PlaygroundUser } from '../../../graph-simulator/src';
 import type { AdaptiveCard } from '../../../cards/render';
 import { createBotApp, RewindBot } from '../../src/app';
-import { RewindService } from '../../src/rewind-service';
+import { RewindService, RewindServiceOptions } from '../../src/rewind-service';
 import { CosmosBotStorage } from '../../src/state/cosmos-storage';
 
 export class BotTestAdapter extends TestAdapter {
@@ -87,12 +87,14 @@ export interface BotHarness {
   service: RewindService;
   say(user: PlaygroundUser, text: string, conversation?: object): Promise<Sent>;
   invoke(user: PlaygroundUser, verb: string, data: Record<string, unknown>, conversation?: object): Promise<Sent>;
-  /** Any activity from this user. */
+  /** Any activity from this user, in the demo tenant. */
   invokeRaw(user: PlaygroundUser, activity: Partial<Activity>): Promise<Sent>;
+  /** Any activity, exactly as given. */
+  raw(activity: Partial<Activity>): Promise<Sent>;
   /** Everything sent (proactively) since the last `say` / `invoke` / `drain`. */
   drain(): Sent;
-  /** A new app instance over the same store (a restart). */
-  restart(): void;
+  /** A new app instance over the same store (a restart), optionally with other service settings. */
+  restart(overrides?: Partial<RewindServiceOptions>): void;
   close(): Promise<void>;
 }
 
@@ -115,9 +117,11 @@ export async function startBotHarness(): Promise<BotHarness> {
   await engine.backup();
   const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url, backoff: { baseDelayInMs: 5, maxDelayInMs: 50 } });
   const adapter = new BotTestAdapter(undefined, { channelId: 'msteams' });
+  let serviceOverrides: Partial<RewindServiceOptions> = {};
   const makeService = () => new RewindService({
     store: engine.store, writer, gateway: engine.gateway, tenantId: engine.tenantId,
     helpdeskGroupId: DEMO_HELPDESK_GROUP_ID, securityLeadsGroupId: DEMO_SECURITY_LEADS_GROUP_ID, approvalTtlInMs: 3_600_000, massDeletionThreshold: 3,
+    ...serviceOverrides,
   });
   const makeBot = (service: RewindService) => createBotApp({
     adapter: adapter as unknown as TeamsAdapter, storage: new CosmosBotStorage(engine.store), service,
@@ -133,25 +137,33 @@ export async function startBotHarness(): Promise<BotHarness> {
     return fresh;
   };
   const from = (user: PlaygroundUser) => ({ id: `29:${user.playgroundId}`, name: user.name, aadObjectId: user.id });
+  // As Teams does, every activity names the sender's tenant (the demo tenant unless a test says otherwise).
+  const inTenant = (activity: Partial<Activity>): Partial<Activity> => ({
+    ...activity,
+    channelData: { tenant: { id: engine.tenantId }, ...(activity.channelData as object | undefined) },
+    conversation: { tenantId: engine.tenantId, ...(activity.conversation as object) } as Activity['conversation'],
+  });
   const run = async (activity: Partial<Activity>): Promise<Sent> => {
     take();
     await adapter.processActivity(activity, async (context) => {
-      await harness.bot.app.run(context);
+      await harness.bot.run(context);
     });
     return collect(take());
   };
   const harness: BotHarness = {
     engine, store: engine.store, writer, adapter, get bot() { return bot; }, get service() { return service; },
     say: (user, text, conversation = personal(user)) =>
-      run({ type: 'message', text, from: from(user), recipient: { id: 'rewind-test-bot', name: 'Rewind' }, conversation: conversation as Activity['conversation'] }),
+      run(inTenant({ type: 'message', text, from: from(user), recipient: { id: 'rewind-test-bot', name: 'Rewind' }, conversation: conversation as Activity['conversation'] })),
     invoke: (user, verb, data, conversation = OPS_CHANNEL) =>
-      run({
+      run(inTenant({
         type: 'invoke', name: 'adaptiveCard/action', from: from(user), recipient: { id: 'rewind-test-bot', name: 'Rewind' }, conversation: conversation as Activity['conversation'],
         replyToId: 'card-message', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-      }),
-    invokeRaw: (user, activity) => run({ recipient: { id: 'rewind-test-bot', name: 'Rewind' }, conversation: OPS_CHANNEL as Activity['conversation'], ...activity, from: from(user) }),
+      })),
+    invokeRaw: (user, activity) => run(inTenant({ recipient: { id: 'rewind-test-bot', name: 'Rewind' }, conversation: OPS_CHANNEL as Activity['conversation'], ...activity, from: from(user) })),
+    raw: (activity) => run(activity),
     drain: () => collect(take()),
-    restart: () => {
+    restart: (overrides) => {
+      if (overrides) serviceOverrides = overrides;
       service = makeService();
       bot = makeBot(service);
     },
