@@ -40,3 +40,16 @@ describe('when the bot runs locally without an identity', () => {
     }
   });
 });
+
+describe('when BOT_TENANT_ID names another tenant than the Graph connection', () => {
+  it('then the bot refuses to start: it would take approvals in one tenant and write into another', async () => {
+    const engine = await startEngine();
+    try {
+      const config = { ...readBotConfig({}), port: 0, tenantId: '0badc0de-0000-4000-8000-000000000bad' };
+      const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url });
+      await expect(startBot(config, { gateway: engine.gateway, writer, store: engine.store }, { log: () => undefined })).rejects.toThrow(/BOT_TENANT_ID 0badc0de-0000-4000-8000-000000000bad is not the tenant Graph is connected to/);
+    } finally {
+      await engine.close();
+    }
+  });
+});

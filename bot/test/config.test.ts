@@ -109,6 +109,18 @@ describe('config: production mode', () => {
     );
   });
 
+  test('When a MultiTenant production bot has no BOT_TENANT_ID, then start-up stops: the bot must know the one tenant it serves', () => {
+    expect(errorOf({ ...production, BOT_TYPE: 'MultiTenant', BOT_PASSWORD: 'pw', BOT_TENANT_ID: '' }).message).toBe(
+      'BOT_TENANT_ID is not set; in production the bot answers only the tenant it protects and needs its id; see infra/README.md#settings',
+    );
+    expect(readBotConfig(production).tenantId).toBe(TENANT_ID.toLowerCase());
+  });
+
+  test('When READERS_GROUP_ID is set, then it must be a GUID', () => {
+    expect(readBotConfig({ ...production, READERS_GROUP_ID: HELPDESK }).readersGroupId).toBe(HELPDESK.toLowerCase());
+    expect(errorOf({ ...production, READERS_GROUP_ID: 'readers' }).message).toMatch(/^READERS_GROUP_ID "readers" is not a GUID/);
+  });
+
   test('When production points Graph at a loopback simulator, then a warning says so', () => {
     expect(readBotConfig({ ...production, GRAPH_BASE_URL: 'http://127.0.0.1:4010' }).warnings).toEqual([
       'REWIND_MODE is production but GRAPH_BASE_URL is a loopback address (http://127.0.0.1:4010): the bot talks to a simulator, not to Microsoft Graph.',
