@@ -6,16 +6,14 @@
  *   requests of the execution (the drift re-read and the writes, separately) against the target
  *   ceil(links / 20) + 6; and the planning requests.
  * - `user-100-links-recycle-bin`: the same user soft-deleted: the native restore path.
- * - `bulk-pacing`: many permanently deleted users with memberships restored in one plan, paced by the write pacer:
+ * - `bulk-pacing`: many permanently deleted users with memberships restored in one plan, paced by the Graph writer's
+ *   own write pacer (every restore is):
  *   writes, wall time, the write-quota floor (the time Graph's 3,000 writes per 150 s forces) and 429s received
  *   (pacing, not failing, means none).
  * Flags: `--bulk-users N` (default 400), `--latency-ms N` (default 60).
  */
 import { createGraphSimulator, GraphSimulator, DEMO_BOB_ID } from '../graph-simulator/src';
-import { GraphDirectoryGateway, GraphDirectoryWriter, MemorySnapshotStore, runBackup } from '../backup-engine/src';
-import { decideRestore, executeRestore, requestRestore } from '../backup-engine/src/restore/execute';
-import { planFromSnapshot, replannerFor } from '../backup-engine/src/restore/service';
-import { WritePacer, GRAPH_WRITE_QUOTA } from '../backup-engine/src/restore/write-pacer';
+import { GRAPH_WRITE_QUOTA, GraphDirectoryGateway, GraphDirectoryWriter, MemorySnapshotStore, RestorePlan, Restores, runBackup } from '../backup-engine/src';
 import { SnapshotStore } from '../backup-engine/src/ports/snapshot-store';
 
 interface Args {
@@ -61,22 +59,17 @@ function userWithLinks(simulator: GraphSimulator, links: number): string {
   return user.id;
 }
 
-async function approveAndRun(env: Awaited<ReturnType<typeof environment>>, plan: Awaited<ReturnType<typeof planFromSnapshot>>['plan'], pacer?: WritePacer) {
-  const restoreId = await requestRestore(env.store, { plan, requester: REQUESTER, reason: 'benchmark', requiredApprovals: plan.sensitivity.privileged ? 2 : 1 });
-  for (const approver of APPROVERS.slice(0, plan.sensitivity.privileged ? 2 : 1)) await decideRestore(env.store, env.tenantId, restoreId, { ...approver, decision: 'approve' });
-  let driftRequests = 0;
-  const replan = replannerFor(env.store, env.tenantId, env.writer, plan);
+async function approveAndRun(env: Awaited<ReturnType<typeof environment>>, plan: RestorePlan) {
+  // The drift re-read is counted by a second client that only re-plans: the run's own re-plan is the same reads.
+  const restores = new Restores({ store: env.store, writer: env.writer, tenantId: env.tenantId });
+  const restoreId = await restores.request({ plan, requester: REQUESTER, reason: 'benchmark' });
+  for (const approver of APPROVERS.slice(0, plan.sensitivity.privileged ? 2 : 1)) await restores.decide(restoreId, { ...approver, decision: 'approve' });
+  const driftStart = requests(env.simulator);
+  await restores.plan({ targets: plan.targets.map((t) => ({ kind: t.kind, id: t.id })), at: plan.source.kind === 'snapshot' ? plan.source.snapshotId : undefined, options: plan.options });
+  const driftRequests = requests(env.simulator) - driftStart;
   const started = Date.now();
   const before = requests(env.simulator);
-  const outcome = await executeRestore(restoreId, {
-    writer: env.writer, store: env.store, tenantId: env.tenantId, pacer,
-    replan: async () => {
-      const at = requests(env.simulator);
-      const result = await replan();
-      driftRequests = requests(env.simulator) - at;
-      return result;
-    },
-  });
+  const outcome = await restores.execute(restoreId, { deliverSecret: async () => ({ deliveredTo: 'the benchmark' }) });
   return { outcome, wallMs: Date.now() - started, executeRequests: requests(env.simulator) - before, driftRequests };
 }
 
@@ -89,7 +82,7 @@ async function userScenario(args: Args, softDelete: boolean): Promise<void> {
     env.simulator.directory.deleteUser(userId);
     if (!softDelete) env.simulator.directory.purgeDeleted(userId);
     const planStart = requests(env.simulator);
-    const { plan } = await planFromSnapshot(env.store, env.tenantId, env.writer, { targets: [{ kind: 'user', id: userId }] });
+    const { plan } = await new Restores({ store: env.store, writer: env.writer, tenantId: env.tenantId }).plan({ targets: [{ kind: 'user', id: userId }] });
     const planRequests = requests(env.simulator) - planStart;
     const run = await approveAndRun(env, plan);
     const writeRequests = run.executeRequests - run.driftRequests;
@@ -130,19 +123,19 @@ async function bulkScenario(args: Args): Promise<void> {
       d.deleteUser(id);
       d.purgeDeleted(id);
     }
-    const { plan } = await planFromSnapshot(env.store, env.tenantId, env.writer, { targets: victims.map((id) => ({ kind: 'user' as const, id })), options: { withLicenses: false } });
+    const { plan } = await new Restores({ store: env.store, writer: env.writer, tenantId: env.tenantId }).plan({ targets: victims.map((id) => ({ kind: 'user' as const, id })), options: { withLicenses: false } });
     const writes = plan.steps.filter((s) => s.action.type !== 'issueCredential' || s.action.method === 'temporaryAccessPass').length;
-    log(`bulk: plan of ${plan.steps.length} steps (${writes} writes), executing with the write pacer`);
+    log(`bulk: plan of ${plan.steps.length} steps (${writes} writes), executing (the writer paces itself)`);
     const throttledBefore = env.simulator.stats().throttled;
-    const pacer = new WritePacer();
-    const run = await approveAndRun(env, plan, pacer);
+    const waitedBefore = env.writer.writeWaitedMs;
+    const run = await approveAndRun(env, plan);
     // The quota is a sliding window: write number Q+1 cannot go before the window has moved past write number 1, so
     // W writes need at least floor((W - 1) / Q) whole windows, however they are spread.
     const floorMs = Math.floor((writes - 1) / GRAPH_WRITE_QUOTA.writes) * GRAPH_WRITE_QUOTA.windowMs;
     process.stdout.write(`${JSON.stringify({
       scenario: 'bulk-pacing', users: victims.length, steps: plan.steps.length, writes, status: run.outcome.status,
       failedSteps: run.outcome.steps.filter((s) => s.status === 'failed').length, failures: [...new Set(run.outcome.steps.filter((s) => s.failure).map((s) => `${s.description.split(" ")[0]} ${s.failure!.statusCode} ${s.failure!.code}: ${s.failure!.message}`))].slice(0, 5), wallMs: run.wallMs, writeQuotaFloorMs: Math.round(floorMs),
-      ratioToWriteQuotaFloor: floorMs ? Math.round((run.wallMs / floorMs) * 100) / 100 : null, pacerWaitedMs: pacer.waitedMs, throttledResponses: env.simulator.stats().throttled - throttledBefore, executeRequests: run.executeRequests,
+      ratioToWriteQuotaFloor: floorMs ? Math.round((run.wallMs / floorMs) * 100) / 100 : null, pacerWaitedMs: env.writer.writeWaitedMs - waitedBefore, throttledResponses: env.simulator.stats().throttled - throttledBefore, executeRequests: run.executeRequests,
     })}\n`);
   } finally {
     await env.simulator.close();

@@ -17,6 +17,7 @@ import errorTemplate from './templates/error.json';
 import helpTemplate from './templates/help.json';
 import objectTemplate from './templates/object.json';
 import resultTemplate from './templates/result.json';
+import credentialTemplate from './templates/credential.json';
 import roleDiffTemplate from './templates/roleDiff.json';
 import { CardName, LIMITS, MAX_ID_LENGTH, OPAQUE_FIELDS, TEXT_LIMITS, ViewModelOf } from './view-models';
 
@@ -53,6 +54,7 @@ const TEMPLATE_JSON: { readonly [K in CardName]: unknown } = {
   object: objectTemplate,
   approval: approvalTemplate,
   result: resultTemplate,
+  credential: credentialTemplate,
   chooser: chooserTemplate,
   dailySummary: dailySummaryTemplate,
   roleDiff: roleDiffTemplate,
@@ -84,7 +86,8 @@ const LIST_LIMITS: { readonly [K in CardName]: Readonly<Record<string, number>> 
     'plan.skips': LIMITS.approval.skips,
     'plan.warnings': LIMITS.approval.warnings,
   },
-  result: { failures: LIMITS.result.failures, skips: LIMITS.result.skips },
+  result: { failures: LIMITS.result.failures, skips: LIMITS.result.skips, credentials: LIMITS.result.credentials },
+  credential: {},
   chooser: { matches: LIMITS.chooser.matches },
   dailySummary: { types: LIMITS.dailySummary.types, roleChanges: LIMITS.dailySummary.roleChanges, notes: LIMITS.dailySummary.notes },
   roleDiff: { added: LIMITS.roleDiff.added, removed: LIMITS.roleDiff.removed },

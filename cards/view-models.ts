@@ -34,7 +34,7 @@ export function shown<T>(all: readonly T[], max: number): Shown<T> {
 export const LIMITS = {
   object: { versions: 8, changedAttributesPerVersion: 6, attributeRows: 15, relationRowsPerSection: 8, approvers: 20, notices: 5 },
   approval: { steps: 20, skips: 40, decisions: 6, actionCounts: 14, sensitivityReasons: 6, warnings: 5 },
-  result: { failures: 15, skips: 30 },
+  result: { failures: 15, skips: 30, credentials: 20 },
   chooser: { matches: 10 },
   dailySummary: { types: 12, roleChanges: 15, notes: 5 },
   roleDiff: { added: 30, removed: 30 },
@@ -66,6 +66,7 @@ export const TEXT_LIMITS: Readonly<Record<string, number>> = {
   now: 200,
   changed: 60,
   ticket: 64,
+  outcome: 400,
   usage: 80,
   suggestion: 200,
 };
@@ -238,10 +239,19 @@ export interface ResultCardModel {
   skips: Shown<{ label: string; detail: string }>;
   /** When not offered, `note` says why (e.g. "Undo was already used"). */
   undo: { offered: boolean; note: string };
-  /** Only on the copy sent to the requester's personal chat, once; `null` on every other copy. */
-  credential: CredentialBlock | null;
-  /** For the other copies, e.g. "A temporary password was shown once to Pat in a personal chat."; '' for none. */
-  credentialNotice: string;
+  /**
+   * Every user the restore created and what became of its credential: `delivered` (how and where: "temporary
+   * password, sent to Alex Wilber's personal chat with Rewind") or not, with what to do. Never the secret.
+   */
+  credentials: Shown<{ userPrincipalName: string; delivered: boolean; outcome: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Credential card: a recreated user's password or Temporary Access Pass, sent once to the requester's personal chat
+
+export interface CredentialCardModel {
+  restoreId: OpaqueId;
+  credential: CredentialBlock;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -335,6 +345,7 @@ export interface CardViewModels {
   object: ObjectCardModel;
   approval: ApprovalCardModel;
   result: ResultCardModel;
+  credential: CredentialCardModel;
   chooser: ChooserCardModel;
   dailySummary: DailySummaryCardModel;
   roleDiff: RoleDiffCardModel;

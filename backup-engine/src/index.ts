@@ -3,7 +3,7 @@
  */
 export { runBackup, newSnapshotId } from './backup/run-backup';
 export type { BackupOptions, BackupProgress, BackupResult } from './backup/run-backup';
-export { acquireLease, isLeaseHeldError, LeaseHeldError } from './backup/lease';
+export { acquireLease, isLeaseHeldError, LeaseHeldError, isLeaseLostError } from './backup/lease';
 export { SnapshotQueries, SnapshotNotFoundError, diffBodies } from './query/snapshot-queries';
 export type {
   AttributeChange, FoundObject, LinkDifference, NamedKind, NamedObject, RelationshipChange, Relationships, SnapshotRef, TenantDiff, VersionInfo,
@@ -25,17 +25,21 @@ export type { SnapshotDocument, BackupStats, ChangeCounts, EntryCounts } from '.
 export type { EntryKind } from './snapshot/keys';
 export { entryKey, ENTRY_KINDS } from './snapshot/keys';
 export { planRestore, planHashOf, GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from './restore/plan';
-export { planFromSnapshot, replannerFor } from './restore/service';
 export type { PlanRequest } from './restore/service';
+export { Restores } from './restore/restores';
+export type { ExecuteOptions, RestoresOptions } from './restore/restores';
 export {
-  requestRestore, decideRestore, breakGlassApprove, executeRestore, NeedsReapprovalError, RestoreRefusedError, isNeedsReapprovalError, isRestoreRefusedError,
-  DEFAULT_APPROVAL_TTL_MS,
+  NeedsReapprovalError, RestoreRefusedError, NothingToRestoreError, isNeedsReapprovalError, isRestoreRefusedError, isNothingToRestoreError,
+  approvalsRequiredFor, DEFAULT_APPROVAL_TTL_MS,
 } from './restore/execute';
-export type { DeliveredSecret, ExecuteContext, RequestInput, RestoreOutcome } from './restore/execute';
-export { planUndo, UndoUnavailableError } from './restore/undo';
+export type { CredentialAccount, DeliveredSecret, DeliverSecret, DeliveryReceipt, RequestInput, RestoreOutcome } from './restore/execute';
+export { UndoUnavailableError } from './restore/undo';
 export { RestoreRecords } from './restore/records';
 export type { ApprovalDecision, ApprovalDocument, AuditEventDocument, RestoreRequestDocument, RestoreResultDocument, RestoreStatus } from './restore/records';
-export { WritePacer } from './restore/write-pacer';
+export { WritePacer, GRAPH_WRITE_QUOTA } from './graph/policies/write-pacer';
+export type { WriteQuota } from './graph/policies/write-pacer';
+export { Lineage } from './lineage/lineage';
+export type { LineageDocument, Recreation } from './lineage/lineage';
 export { GraphDirectoryWriter } from './graph/graph-writer';
 export type { DirectoryWriter } from './ports/directory-writer';
 export { DEFAULT_RESTORE_OPTIONS } from './restore/types';

@@ -21,10 +21,12 @@
  *   shared cards are edited as the request moves: pending (with each decision) → approved → running (once the
  *   approval is consumed, before the first write) → complete / incomplete / failed. The result card is then posted
  *   proactively to the conversations where the approval card was posted.
- * - The credential of a recreated user is sent only to the requester's personal chat with the bot (known once the
- *   requester has written to the bot 1:1, which is where `restore …` is normally typed). If that chat is not known,
- *   the credential is withheld and dropped (never posted to a shared conversation); the shared result card says so
- *   and what to do (reset the password or issue a Temporary Access Pass in Entra).
+ * - The credential of a recreated user is sent, the moment it is issued, only to the requester's personal chat with
+ *   the bot (a `credential` card; known once the requester has written to the bot 1:1, which is where `restore …` is
+ *   normally typed). The engine journals it delivered only after that post succeeded. If the chat is not known or
+ *   the post fails, the credential is discarded (never posted to a shared conversation) and the result card lists
+ *   it as not delivered, with what to run to issue a new Temporary Access Pass.
+ * - Every activity first passes the tenant check (`run`): another tenant's, or one naming none, is refused unread.
  */
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { Activity, ActivityTypes, CardFactory, ConversationReference, Storage, TeamsInfo, TurnContext } from 'botbuilder';
@@ -33,7 +35,7 @@ import { ANY_SECURITY_LEAD, Verbs } from '../../cards/verbs';
 import { ApprovalCardModel, ErrorCardModel } from '../../cards/view-models';
 import { ObjectKind, ParsedCommand, isCommandError, parseCommand } from './commands/grammar';
 import { GUID, Person, RESTORE_ID, RewindService, ServiceRefusal, isServiceRefusal } from './rewind-service';
-import { isLeaseHeldError } from '../../backup-engine/src';
+import { DeliverSecret, isLeaseHeldError } from '../../backup-engine/src';
 import { SendPacer } from './delivery/send-pacer';
 import { StoredReference } from './state/bot-records';
 import { TenantRefusal, tenantRefusal, tenantRefusalSentence } from './policy/tenant-binding';
@@ -462,35 +464,36 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     updateSharedCards(requestId).catch((error: unknown) => log(`rewind bot: could not ${what}: ${error instanceof Error ? error.message : String(error)}`, error));
 
   /**
-   * Runs an approved request and posts the results: the requester's copy (with the credential, if any) first, then
-   * the shared copies; one failed post never stops the others.
+   * Runs an approved request. A recreated user's credential goes to the requester's personal chat the moment it is
+   * issued (the engine journals it delivered only once Teams accepted that post); without that chat it is not shown
+   * anywhere and the result says so. Then the shared cards are edited and the result card is posted to every
+   * conversation where the approval card was, and to the requester's personal chat; one failed post never stops
+   * the others.
    */
   const runExecution = async (requestId: string, decidedIn: StoredReference): Promise<void> => {
-    // The "running" edit is started, not awaited: Teams being slow or down never delays the first write.
-    const result = await service.execute(requestId, async () => void updateSharedCardsOrLog(requestId, 'show the restore as running'));
-    await updateSharedCardsOrLog(requestId, 'show the restore\'s outcome on the approval card');
     const record = await service.records.request(requestId);
+    const requester = record ? await service.records.user(record.requesterObjectId) : undefined;
+    const personal = requester?.personalReference;
+    const requesterName = (await service.requesterName(requestId).catch(() => undefined)) ?? 'the requester';
+    const deliverSecret: DeliverSecret = async (secret) => {
+      if (!personal) throw new Error(`${requesterName} has no personal chat with Rewind (it is known once they write to Rewind 1:1), and a credential is never posted anywhere else`);
+      await proactive(personal, render('credential', service.credentialCardModel(secret)), 'A new sign-in for a user this restore recreated: shown once.');
+      return { deliveredTo: `${requesterName}'s personal chat with Rewind` };
+    };
+    // The "running" edit is started, not awaited: Teams being slow or down never delays the first write.
+    const result = await service.execute(requestId, { deliverSecret, onRunning: async () => void updateSharedCardsOrLog(requestId, 'show the restore as running') });
+    await updateSharedCardsOrLog(requestId, 'show the restore\'s outcome on the approval card');
     const targets = new Map<string, StoredReference>();
+    if (personal) targets.set(conversationIdOf(personal) ?? '', personal);
     for (const post of record?.posts ?? []) {
       const id = conversationIdOf(post.reference);
       if (id && !targets.has(id)) targets.set(id, post.reference);
     }
     const decidedId = conversationIdOf(decidedIn);
     if (decidedId && !targets.has(decidedId)) targets.set(decidedId, decidedIn);
-    const requester = record ? await service.records.user(record.requesterObjectId) : undefined;
-    const personal = requester?.personalReference;
-    const personalId = conversationIdOf(personal);
-    const shared = { ...result.shared };
-    if (result.secrets > 0 && !personal) {
-      shared.credentialNotice = 'A new credential was issued for the restored user, but the requester has no personal chat with Rewind, so it was not shown anywhere. Reset the password or issue a Temporary Access Pass in Microsoft Entra.';
-    }
-    const post = async (reference: StoredReference, card: AdaptiveCard, to: string): Promise<void> => {
-      await proactive(reference, card).catch((error: unknown) => log(`rewind bot: could not post the result of ${requestId} to ${to}: ${error instanceof Error ? error.message : String(error)}`, error));
-    };
-    if (personal) await post(personal, render('result', result.secrets > 0 ? result.requesterCopy : shared), "the requester's personal chat");
-    for (const [id, reference] of targets) {
-      if (id === personalId) continue; // the requester's own chat got the requester's copy
-      await post(reference, render('result', shared), 'a conversation where the approval card was posted');
+    const card = render('result', result);
+    for (const [, reference] of targets) {
+      await proactive(reference, card).catch((error: unknown) => log(`rewind bot: could not post the result of ${requestId}: ${error instanceof Error ? error.message : String(error)}`, error));
     }
   };
 

@@ -15,7 +15,9 @@
  *   never stored or logged. The engine audits every request, decision and run.
  */
 import {
+  CredentialAccount,
   DeliveredSecret,
+  DeliverSecret,
   DirectoryGateway,
   DirectoryWriter,
   RestoreOptions,
@@ -25,17 +27,12 @@ import {
   RestoreRequestDocument,
   RestoreResultDocument,
   RestoreTarget,
+  Restores,
   SnapshotDocument,
   SnapshotQueries,
   SnapshotStore,
-  decideRestore,
-  executeRestore,
   isNeedsReapprovalError,
   isRestoreRefusedError,
-  planFromSnapshot,
-  planUndo,
-  replannerFor,
-  requestRestore,
   runBackup,
 } from '../../backup-engine/src';
 import { ANY_SECURITY_LEAD, RestoreOptionId } from '../../cards/verbs';
@@ -44,6 +41,7 @@ import {
   ApprovalCardModel,
   ApprovalView,
   ChooserCardModel,
+  CredentialCardModel,
   DailySummaryCardModel,
   ErrorCardModel,
   HelpCardModel,
@@ -56,7 +54,7 @@ import {
   shown,
 } from '../../cards/view-models';
 import { COMMANDS, CommandError, ObjectKind, TimeRef } from './commands/grammar';
-import { approvalStateFrom, displayStatus, refusalFor, requiredApprovals } from './policy/approval-policy';
+import { approvalStateFrom, displayStatus, refusalFor } from './policy/approval-policy';
 import { BotRecords } from './state/bot-records';
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -125,14 +123,6 @@ export interface DecisionOutcome {
   status: 'pending' | 'approved' | 'rejected';
   /** The approval card for the person who decided (read-only). */
   model: ApprovalCardModel;
-}
-
-export interface ExecutionOutcome {
-  /** The copy without any credential, for shared conversations. */
-  shared: ResultCardModel;
-  /** The requester's copy: with the credential when one was issued (hold it in memory only). */
-  requesterCopy: ResultCardModel;
-  secrets: number;
 }
 
 const KIND_LABEL: Record<string, string> = { user: 'User', group: 'Group', role: 'Role', administrativeUnit: 'Administrative unit', roleDefinition: 'Directory role' };
@@ -224,6 +214,11 @@ export class RewindService {
 
   private restoreRecords(): RestoreRecords {
     return new RestoreRecords(this.options.store, this.options.tenantId);
+  }
+
+  /** The engine's restore client for this tenant: every plan, request, decision and run goes through it. */
+  private restores(): Restores {
+    return new Restores({ store: this.options.store, writer: this.options.writer, tenantId: this.options.tenantId, now: this.now });
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -447,18 +442,17 @@ export class RewindService {
     }
     let plan: RestorePlan;
     try {
-      plan = (await planFromSnapshot(this.options.store, this.options.tenantId, this.options.writer, { targets: [{ kind: input.kind, id: input.objectId }], at: input.snapshotId, options: input.options })).plan;
+      plan = (await this.restores().plan({ targets: [{ kind: input.kind, id: input.objectId }], at: input.snapshotId, options: input.options })).plan;
     } catch (error) {
       throw new ServiceRefusal('Cannot plan this restore', error instanceof Error ? error.message : String(error));
     }
     if (plan.steps.length === 0) {
       throw new ServiceRefusal('Nothing to restore', `The ${input.kind} already matches the chosen backup${plan.skips.length ? ', apart from what cannot be restored' : ''}.`, 'Choose another version, or other options.');
     }
-    const requestId = await requestRestore(this.options.store, {
+    const requestId = await this.restores().request({
       plan, requester: { objectId: actor.objectId.toLowerCase(), ...(actor.displayName ? { displayName: actor.displayName } : {}) },
-      reason: input.reason, ...(input.ticket ? { ticket: input.ticket } : {}),
-      requiredApprovals: requiredApprovals(plan.sensitivity), approvalTtlMs: this.options.approvalTtlInMs,
-    }, this.now);
+      reason: input.reason, ...(input.ticket ? { ticket: input.ticket } : {}), approvalTtlMs: this.options.approvalTtlInMs,
+    });
     await this.records.saveRequest({
       requestId, requesterObjectId: actor.objectId.toLowerCase(), ...(requestReference ? { requestReference } : {}), selectedApproverId: input.approver, posts: [],
     });
@@ -550,9 +544,9 @@ export class RewindService {
     if (refusal) throw new ServiceRefusal('Not allowed', sentence(refusal.message), '', id);
     let updated;
     try {
-      updated = await decideRestore(this.options.store, this.options.tenantId, id, {
+      updated = await this.restores().decide(id, {
         objectId: actor.objectId.toLowerCase(), ...(actor.displayName ? { displayName: actor.displayName } : {}), decision, ...(text ? { comment: text } : {}),
-      }, this.now);
+      });
     } catch (error) {
       if (isRestoreRefusedError(error)) throw new ServiceRefusal('Not allowed', sentence(error.message), '', id);
       throw error;
@@ -580,42 +574,33 @@ export class RewindService {
 
   /**
    * Runs an approved request; `onRunning` is called once the approval is consumed, before the first Graph write.
-   * The credential, if any, is only in `requesterCopy` (memory only).
+   * `deliverSecret` hands a recreated user's credential to the requester (the caller posts it to their personal
+   * chat) and resolves once it arrived; the result accounts for every credential, never holding one.
    */
-  async execute(requestId: string, onRunning?: () => Promise<void>): Promise<ExecutionOutcome> {
+  async execute(requestId: string, options: { deliverSecret: DeliverSecret; onRunning?: () => Promise<void> }): Promise<ResultCardModel> {
     const { request } = await this.readPending(requestId);
-    const secrets: DeliveredSecret[] = [];
     const started = Date.now();
     let outcome: RestoreOutcome | undefined;
     let failure: string | undefined;
     try {
-      outcome = await executeRestore(request.restoreId, {
-        writer: this.options.writer, store: this.options.store, tenantId: this.options.tenantId,
-        replan: replannerFor(this.options.store, this.options.tenantId, this.options.writer, request.plan),
-        deliverSecret: (secret) => secrets.push(secret), now: this.now, ...(onRunning ? { onRunning } : {}),
-      });
+      outcome = await this.restores().execute(request.restoreId, options);
     } catch (error) {
       if (isNeedsReapprovalError(error)) failure = 'The directory changed since this plan was approved, so nothing was written. Request the restore again to get a new plan approved.';
       else if (isRestoreRefusedError(error)) failure = sentence(error.message);
       else failure = `The restore stopped: ${error instanceof Error ? error.message : String(error)}. An administrator can resume it from the CLI: rewind restore --plan ${request.restoreId} --break-glass --reason "…" (docs/operations.md).`;
     }
-    const shared = await this.resultCardModel(request, outcome, failure, Date.now() - started);
-    const secret = secrets[0];
-    const requesterCopy: ResultCardModel = secret
-      ? {
-        ...shared,
-        credential: {
-          kind: secret.kind, userPrincipalName: secret.userPrincipalName, secret: secret.value,
-          note: secret.kind === 'password' ? 'Must be changed at next sign-in. Shown once: it is not stored anywhere.' : `Valid for ${secret.lifetimeInMinutes ?? 480} minutes, usable once. Shown once.`,
-        },
-        credentialNotice: '',
-      }
-      : shared;
-    if (secret) {
-      const requester = request.requester.displayName ?? 'the requester';
-      shared.credentialNotice = `A ${secret.kind === 'password' ? 'temporary password' : 'Temporary Access Pass'} for ${secret.userPrincipalName} is shown once to ${requester} in a personal chat, never in shared conversations.`;
-    }
-    return { shared, requesterCopy, secrets: secrets.length };
+    return this.resultCardModel(request, outcome, failure, Date.now() - started);
+  }
+
+  /** The card that hands a credential to the requester (their personal chat only). */
+  credentialCardModel(secret: DeliveredSecret): CredentialCardModel {
+    return {
+      restoreId: secret.restoreId,
+      credential: {
+        kind: secret.kind, userPrincipalName: secret.userPrincipalName, secret: secret.value,
+        note: secret.kind === 'password' ? 'Must be changed at next sign-in. Shown once: it is not stored anywhere.' : `Valid for ${secret.lifetimeInMinutes ?? 480} minutes, usable once. Shown once.`,
+      },
+    };
   }
 
   async resultCardModel(request: RestoreRequestDocument, outcome: RestoreOutcome | undefined, failure: string | undefined, durationMs: number): Promise<ResultCardModel> {
@@ -645,8 +630,7 @@ export class RewindService {
       undo: outcome && (counts.done > 0)
         ? { offered: true, note: `Type undo ${request.restoreId} to plan an undo (it needs approval like any restore).` }
         : { offered: false, note: outcome ? 'Nothing was changed, so there is nothing to undo.' : 'The restore did not run.' },
-      credential: null,
-      credentialNotice: '',
+      credentials: shown((outcome?.credentials ?? []).map((c) => ({ userPrincipalName: c.userPrincipalName, delivered: c.status === 'delivered', outcome: credentialOutcome(request.restoreId, c) })), 20),
     };
   }
 
@@ -659,6 +643,12 @@ export class RewindService {
     const [named] = await this.queries().names([{ kind: t.kind === 'role' ? 'roleDefinition' : t.kind, id: t.id }]);
     const more = plan.targets.length > 1 ? ` and ${plan.targets.length - 1} more` : '';
     return { kindLabel: KIND_LABEL[t.kind] ?? t.kind, name: `${t.displayName || named.displayName}${more}`, userPrincipalName: named.userPrincipalName ?? '' };
+  }
+
+  /** The requester's name as recorded with the request. */
+  async requesterName(requestId: string): Promise<string | undefined> {
+    const request = await this.restoreRecords().readRequest(requestId);
+    return request?.requester.displayName;
   }
 
   /** Object ids of the security leads who already decided on the request (empty when it has no approval record). */
@@ -732,15 +722,15 @@ export class RewindService {
     if (!(await this.membership(actor.objectId)).helpdesk) throw new ServiceRefusal('Not allowed', 'Only members of the helpdesk group can plan an undo.');
     let plan: RestorePlan;
     try {
-      plan = await planUndo(this.options.store, this.options.tenantId, restoreId, this.now);
+      plan = await this.restores().planUndo(restoreId);
     } catch (error) {
       throw new ServiceRefusal('Cannot undo', sentence(error instanceof Error ? error.message : String(error)), '', restoreId);
     }
     if (!plan.steps.length) throw new ServiceRefusal('Nothing to undo', `Restore ${restoreId} changed nothing.`, '', restoreId);
-    const requestId = await requestRestore(this.options.store, {
+    const requestId = await this.restores().request({
       plan, requester: { objectId: actor.objectId.toLowerCase(), ...(actor.displayName ? { displayName: actor.displayName } : {}) }, reason: `Undo of ${restoreId}`,
-      requiredApprovals: requiredApprovals(plan.sensitivity), approvalTtlMs: this.options.approvalTtlInMs, undoes: restoreId,
-    }, this.now);
+      approvalTtlMs: this.options.approvalTtlInMs, undoes: restoreId,
+    });
     await this.records.saveRequest({ requestId, requesterObjectId: actor.objectId.toLowerCase(), ...(requestReference ? { requestReference } : {}), selectedApproverId: ANY_SECURITY_LEAD, posts: [] });
     return { requestId, model: await this.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] }), selectedApproverId: ANY_SECURITY_LEAD };
   }
@@ -812,8 +802,9 @@ export class RewindService {
    */
   async scheduledBackup(): Promise<{ summary: DailySummaryCardModel; roleDiffs: RoleDiffCardModel[]; alerts: AlertCardModel[] }> {
     if (!this.options.gateway) throw new ServiceRefusal('Not available', 'This bot has no backup connection configured.');
-    // The lease owner defaults to host:pid, so a second instance is refused while the first holds the lease.
-    await runBackup(this.options.gateway, this.options.store, { leaseTtlMs: 10 * 60_000 });
+    // The lease owner defaults to host:pid, so a second instance is refused while the first holds the lease (renewed
+    // every 20 s; a crashed instance's lease is taken over a minute later).
+    await runBackup(this.options.gateway, this.options.store);
     const summary = await this.backupStatusModel();
     const queries = this.queries();
     const snapshots = await queries.listSnapshots();
@@ -904,11 +895,12 @@ export class RewindService {
       targets = diff.deleted.filter((o) => o.kind === 'user' || o.kind === 'group').map((o) => ({ kind: o.kind as 'user' | 'group', id: o.id }));
       if (!targets.length) throw new ServiceRefusal('Nothing to restore', 'Nothing was deleted between those backups.');
     }
-    const plan = (await planFromSnapshot(this.options.store, this.options.tenantId, this.options.writer, { targets, at: fromId, ...(privileged ? { options: { linkMode: 'overwrite' } } : {}) })).plan;
-    const requestId = await requestRestore(this.options.store, {
+    const plan = (await this.restores().plan({ targets, at: fromId, ...(privileged ? { options: { linkMode: 'overwrite' } } : {}) })).plan;
+    if (!plan.steps.length) throw new ServiceRefusal('Nothing to restore', 'The directory already matches the earlier backup for everything this alert covers.');
+    const requestId = await this.restores().request({
       plan, requester: { objectId: actor.objectId.toLowerCase(), ...(actor.displayName ? { displayName: actor.displayName } : {}) },
-      reason: `${privileged ? 'Privileged change' : 'Mass deletion'} alert ${alertId}`, requiredApprovals: requiredApprovals(plan.sensitivity), approvalTtlMs: this.options.approvalTtlInMs,
-    }, this.now);
+      reason: `${privileged ? 'Privileged change' : 'Mass deletion'} alert ${alertId}`, approvalTtlMs: this.options.approvalTtlInMs,
+    });
     await this.records.saveRequest({ requestId, requesterObjectId: actor.objectId.toLowerCase(), ...(requestReference ? { requestReference } : {}), selectedApproverId: ANY_SECURITY_LEAD, posts: [] });
     return { requestId, model: await this.approvalCardModel(requestId, { kind: 'shared', refreshUserIds: [] }), selectedApproverId: ANY_SECURITY_LEAD };
   }
@@ -916,7 +908,7 @@ export class RewindService {
   async backupNow(actor: Person): Promise<DailySummaryCardModel> {
     if (!(await this.membership(actor.objectId)).helpdesk) throw new ServiceRefusal('Not allowed', 'Only members of the helpdesk group can start a backup.');
     if (!this.options.gateway) throw new ServiceRefusal('Not available', 'This bot has no backup connection configured.', 'Run rewind backup from the CLI.');
-    await runBackup(this.options.gateway, this.options.store, { leaseTtlMs: 10 * 60_000 });
+    await runBackup(this.options.gateway, this.options.store);
     return this.backupStatusModel();
   }
 
@@ -936,6 +928,15 @@ export class RewindService {
     if (isServiceRefusal(error)) return { title: error.title, message: error.message, whatToDo: error.whatToDo, reference: error.reference };
     return { title: 'Something went wrong', message: 'The bot hit an unexpected error; nothing was changed by this action.', whatToDo: 'Try again. If it keeps happening, tell an administrator.', reference: '' };
   }
+}
+
+/** What became of one created user's credential, in words for the result card (never the secret). */
+function credentialOutcome(restoreId: string, account: CredentialAccount): string {
+  if (account.status === 'delivered') {
+    return `${account.method === 'password' ? 'Temporary password' : 'Temporary Access Pass'}, sent once to ${account.deliveredTo}.`;
+  }
+  if (!account.userId) return `Not created, so there is nothing to sign in with (${account.note}).`;
+  return `${sentence(account.note)} Ask an operator to run rewind restore --plan ${restoreId} --break-glass --reason "…" to issue a new Temporary Access Pass (shown once on their terminal), or reset the password in Microsoft Entra.`;
 }
 
 function sentence(text: string): string {

@@ -1,4 +1,5 @@
-import { MemorySnapshotStore, RestorePlan, RestoreRecords, decideRestore, planHashOf, requestRestore } from '../../backup-engine/src';
+import { MemorySnapshotStore, RestorePlan, RestoreRecords, planHashOf } from '../../backup-engine/src';
+import { decideRestore, requestRestore } from '../../backup-engine/src/restore/execute';
 import {
   Actor, ApprovalPolicyConfig, ApprovalState, Person, actorFromLiveMembership, approvalStateFrom, canChooseChannels, canRequest, decide, displayStatus,
   eligibleApprovers, newApprovalState, requiredApprovals,
@@ -162,8 +163,9 @@ describe('policy: agrees with the engine', () => {
       formatVersion: 1, tenantId: TENANT, source: { kind: 'snapshot', snapshotId: 's-1', at: T0.toISOString() },
       targets: [{ kind: 'user', id: 'bob', displayName: 'Bob' }],
       options: { withObject: true, withMemberships: true, withOwnerships: true, withRoleAssignments: true, withManager: true, withLicenses: true, linkMode: 'additive' } as RestorePlan['options'],
-      steps: [], skips: [], warnings: [], sensitivity: { privileged, reasons: privileged ? ['Global Administrator'] : [] },
-      counts: { steps: 0, skips: 0, byAction: {} }, incomplete: false,
+      steps: [{ id: 's001', action: { type: 'updateAttributes', kind: 'user', object: { id: 'bob' }, changes: [{ name: 'jobTitle', before: 'a', after: 'b' }] }, description: 'Roll back jobTitle', dependsOn: [] }],
+      skips: [], warnings: [], sensitivity: { privileged, reasons: privileged ? ['Global Administrator'] : [] },
+      counts: { steps: 1, skips: 0, byAction: { updateAttributes: 1 } }, incomplete: false,
     };
     return { ...body, hash: planHashOf({ ...body, hash: '' }) };
   }
@@ -174,7 +176,7 @@ describe('policy: agrees with the engine', () => {
   async function both(requester: Person, privileged: boolean, steps: Step[]) {
     const store = new MemorySnapshotStore();
     const p = plan(privileged);
-    const restoreId = await requestRestore(store, { plan: p, requester, reason: 'test', requiredApprovals: requiredApprovals(p.sensitivity), approvalTtlMs: TTL }, () => T0);
+    const restoreId = await requestRestore(store, { plan: p, requester, reason: 'test', approvalTtlMs: TTL }, () => T0);
     const records = new RestoreRecords(store, TENANT);
     let state = approvalStateFrom((await records.readRequest(restoreId))!, (await records.readApproval(restoreId))!.document);
     const policy: string[] = [];

@@ -126,11 +126,14 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     const toChannel = results.activities.filter((a) => a.conversation?.id === OPS_CHANNEL.id);
     const toAlex = results.activities.filter((a) => a.conversation?.id === personal(PEOPLE.alex).id);
     expect(toChannel).toHaveLength(1);
-    expect(toAlex).toHaveLength(1);
+    // Alex's personal chat: the credential the moment it was issued, then the result.
+    expect(toAlex).toHaveLength(2);
     const channelCard = JSON.stringify(toChannel[0].attachments![0].content);
     const alexCard = JSON.stringify(toAlex[0].attachments![0].content);
+    const alexResult = JSON.stringify(toAlex[1].attachments![0].content);
     expect(channelCard).toMatch(/Restore complete|complete/i);
-    expect(channelCard).toMatch(/shown once to Alex Wilber in a personal chat/);
+    expect(channelCard).toMatch(/Temporary password, sent once to Alex Wilber's personal chat with Rewind/);
+    expect(alexResult).toBe(channelCard);
     expect(alexCard).toMatch(/bob@contoso\.example/);
 
     // The shared approval card in the channel was edited to the final state: no buttons, no refresh.

@@ -1,6 +1,6 @@
 import { renderCard, CARD_NAMES, cardBytes, MAX_CARD_BYTES } from '../render';
 import { CardName, OPAQUE_FIELDS, TEXT_LIMITS } from '../view-models';
-import { buildApprovalCard, buildObjectCard, buildResultCard, FIXTURES } from './fixtures';
+import { buildApprovalCard, buildCredentialCard, buildObjectCard, FIXTURES } from './fixtures';
 import { markdownText, parserProblems, textRuns, visibleText } from './inspect';
 
 const HOSTILE: [string, string][] = [
@@ -90,7 +90,7 @@ describe('long text is clipped where the view model says', () => {
 
   test('When a credential secret is long, then it is never clipped', () => {
     const secret = 'S'.repeat(200);
-    const card = renderCard('result', buildResultCard({ credential: { kind: 'password', userPrincipalName: 'bob@contoso.com', secret, note: '' } }));
+    const card = renderCard('credential', buildCredentialCard({ credential: { kind: 'password', userPrincipalName: 'bob@contoso.com', secret, note: '' } }));
 
     expect(textRuns(card)).toContain(secret);
   });

@@ -1,7 +1,7 @@
 import { renderCard, isCardRenderError, CardRenderError } from '../render';
 import { ANY_SECURITY_LEAD, Verbs } from '../verbs';
 import { LIMITS, shown } from '../view-models';
-import { buildAlertCard, buildApprovalCard, buildChooserCard, buildErrorCard, buildObjectCard, buildResultCard, maxApprovalCard } from './fixtures';
+import { buildAlertCard, buildApprovalCard, buildChooserCard, buildCredentialCard, buildErrorCard, buildObjectCard, buildResultCard, maxApprovalCard } from './fixtures';
 import { actionTitled, executeActions, nodesOf, ofType, textRuns, visibleText } from './inspect';
 
 describe('approval card: one shared message, a view per viewer', () => {
@@ -120,19 +120,30 @@ describe('object card', () => {
 });
 
 describe('result card', () => {
-  test('When the copy is for the requester, then the credential is on it, hidden until shown', () => {
-    const card = renderCard('result', buildResultCard({ credential: { kind: 'temporaryAccessPass', userPrincipalName: 'bob@contoso.com', secret: 'Xk7#pQ2!', note: 'Valid for 60 minutes.' } }));
+  test('When a restore created users, then each one\'s credential outcome is listed, undelivered ones marked, and no secret is on the card', () => {
+    const card = renderCard('result', buildResultCard({
+      credentials: shown([
+        { userPrincipalName: 'bob@contoso.com', delivered: true, outcome: 'Temporary password, sent to Pat\'s personal chat with Rewind.' },
+        { userPrincipalName: 'ann@contoso.com', delivered: false, outcome: 'It never reached anyone; run rewind restore again to issue a Temporary Access Pass.' },
+      ], LIMITS.result.credentials),
+    }));
+
+    expect(textRuns(card)).toEqual(expect.arrayContaining(['bob@contoso.com: ', 'Temporary password, sent to Pat\'s personal chat with Rewind.', 'NOT DELIVERED. ']));
+    expect(nodesOf(card).find((node) => node.id === 'credentialSecret')).toBeUndefined();
+  });
+
+  test('When no user was created, then there is no sign-in section', () => {
+    expect(visibleText(renderCard('result', buildResultCard()))).not.toContain('Sign-in for created users');
+  });
+});
+
+describe('credential card', () => {
+  test('When the requester gets a credential, then it is hidden until shown', () => {
+    const card = renderCard('credential', buildCredentialCard({ credential: { kind: 'temporaryAccessPass', userPrincipalName: 'bob@contoso.com', secret: 'Xk7#pQ2!', note: 'Valid for 60 minutes.' } }));
     const secretBlock = nodesOf(card).find((node) => node.id === 'credentialSecret');
 
     expect(secretBlock).toMatchObject({ isVisible: false, inlines: [{ text: 'Xk7#pQ2!' }] });
     expect(actionTitled(card, 'Show / hide')).toMatchObject({ type: 'Action.ToggleVisibility', targetElements: ['credentialSecret'] });
-  });
-
-  test('When the copy is for everyone else, then there is no credential, only the notice', () => {
-    const card = renderCard('result', buildResultCard({ credential: null, credentialNotice: 'A temporary password was shown once to Pat.' }));
-
-    expect(nodesOf(card).find((node) => node.id === 'credentialSecret')).toBeUndefined();
-    expect(textRuns(card)).toContain('A temporary password was shown once to Pat.');
   });
 
   test('When undo is offered, then the button carries the restore id; when not, the note says why', () => {

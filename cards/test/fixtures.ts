@@ -5,7 +5,7 @@
 import { ANY_SECURITY_LEAD } from '../verbs';
 import {
   AlertCardModel, ApprovalCardModel, CardName, CardViewModels, ChooserCardModel, DailySummaryCardModel, ErrorCardModel, HelpCardModel, LIMITS,
-  ObjectCardModel, RelationRow, RelationshipSection, ResultCardModel, RoleDiffCardModel, shown,
+  ObjectCardModel, RelationRow, RelationshipSection, ResultCardModel, CredentialCardModel, RoleDiffCardModel, shown,
 } from '../view-models';
 
 const BOB_ID = '6a1b8c4e-2f3d-4e5a-9b7c-0d1e2f3a4b5c';
@@ -214,8 +214,15 @@ export function buildResultCard(overrides: Partial<ResultCardModel> = {}): Resul
     failures: shown([], LIMITS.result.failures),
     skips: shown([{ label: 'distribution list', detail: 'Membership of "All Staff (DL)" is skipped: add it in Exchange.' }], LIMITS.result.skips),
     undo: { offered: true, note: 'Undo puts everything this restore touched back as it was just before it ran (it needs approval too).' },
-    credential: null,
-    credentialNotice: '',
+    credentials: shown([], LIMITS.result.credentials),
+    ...overrides,
+  };
+}
+
+export function buildCredentialCard(overrides: Partial<CredentialCardModel> = {}): CredentialCardModel {
+  return {
+    restoreId: 'r-20261122-140700-a1b2c3',
+    credential: { kind: 'temporaryAccessPass', userPrincipalName: 'bob.kelly@contoso.onmicrosoft.com', secret: 'Xk7#pQ2!mZ9@wR4$', note: 'Valid for 480 minutes, usable once.' },
     ...overrides,
   };
 }
@@ -234,7 +241,10 @@ export function maxResultCard(): ResultCardModel {
       LIMITS.result.failures,
     ),
     skips: shown(range(45, (i) => ({ label: 'distribution list', detail: `Membership of "${GROUP_NAMES[i % GROUP_NAMES.length]} DL ${i + 1}" is skipped: add it in Exchange.` })), LIMITS.result.skips),
-    credential: { kind: 'temporaryAccessPass', userPrincipalName: 'bob.kelly@contoso.onmicrosoft.com', secret: 'Xk7#pQ2!mZ9@wR4$', note: 'Valid for 60 minutes, usable once.' },
+    credentials: shown(range(25, (i) => ({
+      userPrincipalName: `user${i + 1}.restored@contoso.onmicrosoft.com`, delivered: i % 2 === 0,
+      outcome: i % 2 === 0 ? 'Temporary Access Pass, sent to Pat Helpdesk\'s personal chat with Rewind.' : 'The requester has no personal chat with Rewind, so it was discarded. Run rewind restore --plan r-20261122-140700-a1b2c3 --reason "…" to issue a new Temporary Access Pass, or reset the password in Microsoft Entra.',
+    })), LIMITS.result.credentials),
   });
 }
 
@@ -396,6 +406,7 @@ export const FIXTURES: Builders = {
   object: { realistic: () => buildObjectCard(), largest: maxObjectCard },
   approval: { realistic: () => buildApprovalCard(), largest: () => maxApprovalCard() },
   result: { realistic: () => buildResultCard(), largest: maxResultCard },
+  credential: { realistic: () => buildCredentialCard(), largest: () => buildCredentialCard({ credential: { kind: 'password', userPrincipalName: `${'a'.repeat(64)}@${'b'.repeat(48)}`, secret: 'S'.repeat(64), note: 'Must be changed at next sign-in. Shown once: it is not stored anywhere.' } }) },
   chooser: { realistic: () => buildChooserCard(), largest: maxChooserCard },
   dailySummary: { realistic: () => buildDailySummaryCard(), largest: maxDailySummaryCard },
   roleDiff: { realistic: () => buildRoleDiffCard(), largest: maxRoleDiffCard },

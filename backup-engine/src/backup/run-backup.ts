@@ -37,7 +37,7 @@ import { EntryKind, entryKey, parseEntryKey } from '../snapshot/keys';
 import { LoadedManifest, buildManifest, loadManifest } from '../snapshot/manifest';
 import { PendingVersion, SnapshotRepository } from '../snapshot/repository';
 import { updateNameIndex } from '../query/name-index';
-import { acquireLease } from './lease';
+import { DEFAULT_LEASE_TTL_MS, acquireLease, holdLease } from './lease';
 import { readAhead } from './read-ahead';
 
 export interface BackupOptions {
@@ -63,7 +63,6 @@ export interface BackupResult {
 /** Versions buffered before a write; writes run behind the Graph reads, at most MAX_WRITES_IN_FLIGHT at a time. */
 const FLUSH_AT = 5_000;
 const MAX_WRITES_IN_FLIGHT = 2;
-const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
 
 type LinkRole = 'memberOf' | 'ownerOf' | 'unitMemberOf' | 'directReports';
 
@@ -80,22 +79,17 @@ export async function runBackup(gateway: DirectoryGateway, store: SnapshotStore,
   const repository = new SnapshotRepository(store, tenant.tenantId);
   const owner = options.leaseOwner ?? `${hostname()}:${process.pid}`;
   const leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-  const lease = await acquireLease(repository, owner, leaseTtlMs, now);
-  let renewal: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    renewal = renewal.then(() => lease.renew()).catch(() => undefined);
-  }, Math.max(1000, leaseTtlMs / 3));
-  timer.unref();
+  const lease = holdLease(await acquireLease(repository, owner, leaseTtlMs, now), leaseTtlMs, 'this tenant\'s backup');
   try {
     const run = new BackupRun(gateway, repository, options, now, owner, baseline);
     const result = await run.execute();
     result.snapshot.stats.durationMs = Date.now() - startedClock;
+    // A backup whose lease was taken over while it stalled must not commit: the new holder may be writing histories.
+    lease.assertHeld();
     await repository.commitSnapshot(result.snapshot);
     await store.delete('snapshots', { pk: tenant.tenantId, id: 'checkpoint' });
     return result;
   } finally {
-    clearInterval(timer);
-    await renewal;
     await lease.release();
   }
 }

@@ -23,6 +23,8 @@ export const ExitCode = {
   incomplete: 6,
   /** `rewind restore`: the tenant changed since the plan was made; plan again (and get it approved). */
   needsReapproval: 7,
+  /** `rewind plan restore` / `undo`: the plan has no step (nothing to restore); it was printed, not stored. */
+  nothingToRestore: 8,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

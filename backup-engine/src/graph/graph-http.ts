@@ -25,6 +25,7 @@ import { unwrapClientError } from './policies/error-passthrough-policy';
 import { redactUrl } from './policies/logging-policy';
 import { delay, retryAfterInMs } from './policies/retry-after';
 import { retryDecision } from './policies/throttling-retry-policy';
+import type { WritePacer } from './policies/write-pacer';
 import { Json, asArray, asRecord } from './wire-format';
 
 /** Graph accepts at most 20 requests per `$batch` (contract §1.5). */
@@ -64,7 +65,11 @@ interface WireBatchResponse {
 }
 
 export class GraphHttp {
-  constructor(readonly graph: GraphClient) {}
+  /**
+   * `writePacer`: every non-GET request (a `$batch`: each non-GET item, on every attempt) waits for room in the
+   * write quota before it is sent. The writer passes one; the read-only gateway does not.
+   */
+  constructor(readonly graph: GraphClient, private readonly writePacer?: WritePacer) {}
 
   async getJson(path: string, options: Omit<SendOptions, 'body'> = {}): Promise<Json> {
     return this.send('GET', path, options);
@@ -76,6 +81,7 @@ export class GraphHttp {
 
   /** One request; a non-2xx answer (after the retry policy) throws `GraphRequestError`. Empty bodies give `{}`. */
   async send(method: HttpMethod, path: string, options: SendOptions = {}): Promise<Json> {
+    if (method !== 'GET' && path !== '/$batch') await this.writePacer?.take(1);
     const clientRequestId = randomUUID();
     let request: GraphRequest = this.graph.client.api(path).responseType(ResponseType.RAW).header('client-request-id', clientRequestId);
     if (options.signal) request = request.option('signal', options.signal);
@@ -131,6 +137,8 @@ export class GraphHttp {
     const results = new Map<string, BatchResponse>();
     let pending = requests.map((request, i) => ({ id: String(i + 1), request }));
     for (let attempt = 1; pending.length > 0; attempt++) {
+      const writes = pending.filter((p) => p.request.method !== 'GET').length;
+      if (writes > 0) await this.writePacer?.take(writes);
       const started = performance.now();
       const body = await this.postJson(
         '/$batch',

@@ -267,11 +267,11 @@ function planCopy(b: PlanBuilder, object: DesiredObject): void {
     userPrincipalName: upn, mailNickname: nickname,
     displayName: asNew.displayName ?? `${String(object.attributes.displayName ?? nickname)} (restored)`,
   };
-  createUserWithCredential(b, object, attributes, `Create a copy of ${b.name(object.id)} as ${upn}`);
+  createUserWithCredential(b, object, attributes, `Create a copy of ${b.name(object.id)} as ${upn}`, true);
 }
 
-function createUserWithCredential(b: PlanBuilder, object: DesiredObject, attributes: Record<string, unknown>, description: string): void {
-  const key = b.step(`create:${object.id}`, 0, { type: 'createUser', replaces: object.id, attributes }, description);
+function createUserWithCredential(b: PlanBuilder, object: DesiredObject, attributes: Record<string, unknown>, description: string, copy = false): void {
+  const key = b.step(`create:${object.id}`, 0, { type: 'createUser', replaces: object.id, attributes, ...(copy ? { copy: true as const } : {}) }, description);
   b.refs.set(object.id, { ref: { createdBy: key }, madeBy: key });
   const method = b.options.credential;
   b.step(`credential:${object.id}`, 0, { type: 'issueCredential', user: { createdBy: key }, method },

@@ -5,6 +5,7 @@
  *     `request`     the plan as approved, requester, reason, ticket (immutable once written)
  *     `approval`    decisions and state: pending → approved | rejected | expired; approved → consumed (etag-guarded)
  *     `preRestore`  the live state read just before execution (what undo returns to)
+ *     `execution`   the execution lease while a run holds it (one run at a time; renewed every 20 s, 60 s lifetime)
  *     `step-sNNN`   the journal: one document per step, written before (`running`) and after (`done`/`failed`/`blocked`)
  *     `result`      the outcome once the run ends
  *   partition `<tenantId>|audit`: append-only events (`<restoreId>|<seq>`), never updated or deleted.
@@ -58,6 +59,8 @@ export interface JournalStepDocument extends StoredDocument {
   createdId?: string;
   failure?: { statusCode?: number; code?: string; message: string; requestId?: string };
   note?: string;
+  /** An `issueCredential` step that is done: how the credential was handed over and where (never the secret). */
+  credential?: { method: 'password' | 'temporaryAccessPass'; deliveredTo: string };
   updatedAt: string;
 }
 

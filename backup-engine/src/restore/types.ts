@@ -103,7 +103,7 @@ export type ObjectRef = { id: string } | { createdBy: string };
 
 export type RestoreAction =
   | { type: 'restoreFromRecycleBin'; kind: ObjectKind; objectId: string; newUserPrincipalName?: string }
-  | { type: 'createUser'; replaces: string; attributes: Attributes }
+  | { type: 'createUser'; replaces: string; attributes: Attributes; /** A copy ("as new"): not a continuation of `replaces` (no lineage). */ copy?: true }
   | { type: 'createGroup'; replaces: string; attributes: Attributes }
   | { type: 'updateAttributes'; kind: ObjectKind; object: ObjectRef; changes: { name: string; before: unknown; after: unknown }[] }
   | { type: 'addLink'; relation: 'members' | 'owners' | 'unitMembers'; owner: ObjectRef; target: ObjectRef }

@@ -17,7 +17,7 @@ import { ChunkDocument, HistoryDocument, SnapshotDocument, TreeNodeDocument, Ver
 import { manifestPartition } from '../snapshot/keys';
 import { manifestNodeHashes } from '../snapshot/manifest';
 import { SnapshotRepository } from '../snapshot/repository';
-import { acquireLease } from '../backup/lease';
+import { DEFAULT_LEASE_TTL_MS, acquireLease, holdLease } from '../backup/lease';
 
 export interface RetentionPolicy {
   keepDailyForDays: number;
@@ -70,7 +70,7 @@ export async function prune(store: SnapshotStore, tenantId: string, options: { p
   const plan = planPrune(await repository.listSnapshots(), options.policy ?? DEFAULT_RETENTION, now());
   const result: PruneResult = { plan, deletedSnapshots: 0, deletedVersions: 0, deletedNodes: 0, trimmedHistories: 0, dryRun: !!options.dryRun };
   if (options.dryRun) return result;
-  const lease = await acquireLease(repository, options.owner ?? `prune:${process.pid}`, 10 * 60_000, now);
+  const lease = holdLease(await acquireLease(repository, options.owner ?? `prune:${process.pid}`, DEFAULT_LEASE_TTL_MS, now), DEFAULT_LEASE_TTL_MS, 'this tenant\'s prune');
   try {
     for (const { id } of plan.forget) {
       await repository.deleteSnapshot(id);
@@ -101,6 +101,7 @@ export async function prune(store: SnapshotStore, tenantId: string, options: { p
         result.deletedNodes++;
       }
     }
+    lease.assertHeld();
     for (const key of doomed) await store.delete('objects', key);
     for await (const history of store.queryTenant<HistoryDocument>('objects', tenantId, { type: 'history' })) {
       const events = history.events.filter((e) => keptIds.has(e.snapshotId));

@@ -104,10 +104,12 @@ describe('when Bob was deleted and is restored with break-glass', () => {
     expect(run.stdout).not.toContain('CREDENTIAL');
   });
 
-  it('then running it again resumes from the journal, without a second break-glass', async () => {
+  it('then running it again resumes from the journal without a second break-glass, or, once complete, says there is nothing left', async () => {
     const run = await rewind(fx, ['restore', '--plan', restoreId, '--break-glass', '--reason', 'again']);
     expect(run.stderr).toMatch(/resuming it from its journal/);
-    expect(run.stdout).toMatch(new RegExp(`^Restore ${restoreId}, resumed\n`));
+    const complete = /already finished complete/.test(run.stderr);
+    expect(complete ? run.code : 0).toBe(complete ? 1 : 0);
+    expect(complete ? '' : run.stdout).toMatch(complete ? /^$/ : new RegExp(`^Restore ${restoreId}, resumed\n`));
     expect(fx.simulator.directory.getUser(DEMO_BOB_ID)).toBeDefined();
     const doc = (await rewind(fx, ['audit', restoreId, '--json'])).json<{ events: { event: string }[] }>();
     expect(doc.events.filter((e) => e.event === 'breakGlass')).toHaveLength(1);
@@ -187,18 +189,25 @@ describe('when Bob was permanently deleted', () => {
     expect(audit.stdout).not.toContain(password);
   });
 
-  it('then --json leaves the credential out unless --show-secret', async () => {
-    const hidden = await rewind(fx, ['restore', '--plan', await purgeBobAndPlan(), '--break-glass', '--reason', 'outage', '--json']);
+  it('then --json without --show-secret delivers no credential and says so; resuming with --show-secret issues and shows a Temporary Access Pass', async () => {
+    const restoreId = await purgeBobAndPlan();
+    const hidden = await rewind(fx, ['restore', '--plan', restoreId, '--break-glass', '--reason', 'outage', '--json']);
     const doc = hidden.json<{ status: string; credentials: Record<string, unknown>[] }>();
+    expect(doc.status).toBe('incomplete');
     expect(hidden.code).toBe(exitFor(doc.status));
-    expect(doc.credentials).toEqual([expect.objectContaining({ userPrincipalName: BOB, kind: 'password', withheld: true })]);
-    expect(doc.credentials[0]).not.toHaveProperty('value');
+    expect(doc.credentials).toEqual([expect.objectContaining({ userPrincipalName: BOB, status: 'notDelivered', whatToDo: expect.stringContaining(`rewind restore --plan ${restoreId}`) })]);
     expect(hidden.stdout).not.toContain(fx.simulator.directory.getUser(BOB)!.password!);
-    expect(hidden.stderr).toMatch(/left out of the JSON \(no --show-secret\)/);
+    expect(hidden.stderr).toMatch(/not shown \(no --show-secret\) and discarded/);
 
-    const shown = await rewind(fx, ['restore', '--plan', await purgeBobAndPlan(), '--break-glass', '--reason', 'outage', '--json', '--show-secret']);
-    const shownDoc = shown.json<{ credentials: { value: string }[] }>();
-    expect(shownDoc.credentials[0].value).toBe(fx.simulator.directory.getUser(BOB)!.password);
+    const resumed = await rewind(fx, ['restore', '--plan', restoreId, '--break-glass', '--reason', 'outage', '--json', '--show-secret']);
+    const [credentialLine, ...rest] = resumed.stdout.split('\n');
+    const credential = (JSON.parse(credentialLine) as { credential: { kind: string; value: string } }).credential;
+    expect(credential.kind).toBe('temporaryAccessPass');
+    expect(credential.value.length).toBeGreaterThanOrEqual(8);
+    expect(fx.simulator.directory.getUser(BOB)!.temporaryAccessPasses).toHaveLength(1);
+    const resumedDoc = JSON.parse(rest.join('\n')) as { status: string; credentials: { status: string; deliveredTo: string }[] };
+    expect(resumedDoc.credentials).toEqual([expect.objectContaining({ status: 'delivered', deliveredTo: 'the operator\'s terminal' })]);
+    expect(JSON.stringify(resumedDoc)).not.toContain(credential.value);
   });
 
   it('then --credential tap issues a Temporary Access Pass instead', async () => {

@@ -6,7 +6,7 @@
 import { DEMO_BOB_ID } from '../../../graph-simulator/src';
 import { RestoreRecords } from '../../src/restore/records';
 import { breakGlassApprove, decideRestore, executeRestore, isNeedsReapprovalError, requestRestore } from '../../src/restore/execute';
-import { WritePacer } from '../../src/restore/write-pacer';
+import { WritePacer } from '../../src/graph/policies/write-pacer';
 import { RestorePlan } from '../../src/restore/types';
 import { replannerFor } from '../../src/restore/service';
 import { APPROVER, REQUESTER, RestoreFixture, SECOND_APPROVER, startRestoreFixture } from '../support/restore-fixture';
@@ -65,14 +65,37 @@ describe('when the approval does not fit the plan', () => {
     fx.simulator.directory.deleteUser(DEMO_BOB_ID);
     const plan = await fx.plan({ targets: [{ kind: 'user', id: DEMO_BOB_ID }] });
     expect(plan.sensitivity.privileged).toBe(true);
-    const id = await requestRestore(fx.store, { plan, requester: REQUESTER, reason: 'ticket', requiredApprovals: 2 });
+    const id = await requestRestore(fx.store, { plan, requester: REQUESTER, reason: 'ticket' });
     const first = await decideRestore(fx.store, fx.tenantId, id, { ...APPROVER, decision: 'approve' });
     expect(first.status).toBe('pending');
     await expect(decideRestore(fx.store, fx.tenantId, id, { ...APPROVER, decision: 'approve' })).rejects.toThrow(/already decided/);
     const second = await decideRestore(fx.store, fx.tenantId, id, { ...SECOND_APPROVER, decision: 'approve' });
     expect(second.status).toBe('approved');
     await fx.execute(id);
-    await expect(fx.execute(id).then((o) => o.resumed)).resolves.toBe(true);
+    // A restore that finished complete is not run again (and writes no second "finished").
+    await expect(fx.execute(id)).rejects.toThrow(/already finished complete/);
+    const trail = await new RestoreRecords(fx.store, fx.tenantId).auditTrail(id);
+    expect(trail.filter((e) => e.event === 'finished')).toHaveLength(1);
+  });
+});
+
+describe('when a second run of the same restore starts while one is running', () => {
+  it('then it is refused, and the restore runs once with one "finished" event', async () => {
+    deleteBobForGood(fx);
+    const id = await fx.approve(await fx.plan({ targets: [{ kind: 'user', id: DEMO_BOB_ID }] }));
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => { release = resolve; });
+    let running!: () => void;
+    const started = new Promise<void>((resolve) => { running = resolve; });
+    // The first run holds the restore's execution lease while it waits in onRunning (before its first write).
+    const first = fx.execute(id, { onRunning: async () => { running(); await paused; } });
+    await started;
+    await expect(fx.execute(id)).rejects.toThrow(/is already running/);
+    release();
+    await expect(first).resolves.toMatchObject({ status: expect.stringMatching(/complete|incomplete/) });
+    const trail = await new RestoreRecords(fx.store, fx.tenantId).auditTrail(id);
+    expect(trail.filter((e) => e.event === 'finished')).toHaveLength(1);
+    expect(trail.filter((e) => e.event === 'executionStarted')).toHaveLength(1);
   });
 });
 
@@ -131,6 +154,11 @@ describe('when the executor is killed at a random step, 20 times', () => {
           const outcome = await trialFx.execute(id);
           expect(outcome.steps.filter((s) => s.status === 'failed')).toEqual([]);
           expect(tenantFingerprint(trialFx)).toBe(expected);
+          // The recreated user's credential reached the requester, and the last one handed over signs them in.
+          const bob = trialFx.simulator.directory.getUser('bob@contoso.example')!;
+          expect(outcome.credentials).toEqual([expect.objectContaining({ userId: bob.id, status: 'delivered' })]);
+          const handed = trialFx.secrets.filter((secret) => secret.userId === bob.id).at(-1)!;
+          expect(handed.kind === 'password' ? handed.value === bob.password : bob.temporaryAccessPasses?.length === 1).toBe(true);
         } finally {
           if (trial > 0) await trialFx.close();
         }
@@ -145,7 +173,7 @@ describe('when writes would exceed the write quota', () => {
   it('then the pacer lets a full window through at once, then waits exactly until the oldest writes leave the window', async () => {
     let now = 0;
     const sleeps: number[] = [];
-    const pacer = new WritePacer({ writesPerWindow: 3000, windowMs: 150_000, now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } });
+    const pacer = new WritePacer({ writesPerWindow: 3000, windowMs: 150_000, now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } });
     await pacer.take(2000);
     now = 10_000;
     await pacer.take(1000);
@@ -171,7 +199,7 @@ describe('when a restore runs with break-glass from the CLI', () => {
     const request = (await new RestoreRecords(fx.store, fx.tenantId).readRequest(id))!;
     const order: string[] = [];
     const outcome = await executeRestore(id, {
-      writer: fx.writer, store: fx.store, tenantId: fx.tenantId, replan: replannerFor(fx.store, fx.tenantId, fx.writer, request.plan), deliverSecret: (s) => fx.secrets.push(s),
+      writer: fx.writer, store: fx.store, tenantId: fx.tenantId, replan: replannerFor(fx.store, fx.tenantId, fx.writer, request.plan), deliverSecret: fx.deliver,
       beforeWrite: () => void order.push('write'),
       // Called once the approval is consumed, before any write; its failure does not stop the restore.
       onRunning: async () => {
@@ -198,9 +226,8 @@ describe('when a user comes back from the recycle bin with links the plan could 
     const exchangeManaged = plan.skips.filter((s) => s.reason === 'distributionList' || s.reason === 'mailEnabledSecurityGroup');
     expect(exchangeManaged.length).toBeGreaterThan(0);
     expect(exchangeManaged.every((s) => s.relation === 'members')).toBe(true);
-    const id = await requestRestore(fx.store, { plan, requester: REQUESTER, reason: 'ticket' });
-    await decideRestore(fx.store, fx.tenantId, id, { ...APPROVER, decision: 'approve' });
-    const outcome = await executeRestore(id, { writer, store: fx.store, tenantId: fx.tenantId, replan: replannerFor(fx.store, fx.tenantId, fx.writer, plan) });
+    const id = await fx.approve(plan);
+    const outcome = await executeRestore(id, { writer, store: fx.store, tenantId: fx.tenantId, replan: replannerFor(fx.store, fx.tenantId, fx.writer, plan), deliverSecret: fx.deliver });
     return { plan, outcome, exchangeManaged, id };
   }
 

@@ -3,7 +3,7 @@
  * scenario tests drive. Assertions read the simulator's directory (the tenant after the restore), not the plan.
  */
 import { GraphDirectoryWriter } from '../../src/graph/graph-writer';
-import { DeliveredSecret, ExecuteContext, RestoreOutcome, decideRestore, executeRestore, requestRestore } from '../../src/restore/execute';
+import { DeliverSecret, DeliveredSecret, ExecuteContext, RestoreOutcome, decideRestore, executeRestore, requestRestore } from '../../src/restore/execute';
 import { PlanRequest, planFromSnapshot, replannerFor } from '../../src/restore/service';
 import { RestorePlan } from '../../src/restore/types';
 import { EngineFixture, startEngine } from './engine-fixture';
@@ -15,6 +15,8 @@ export const SECOND_APPROVER = { objectId: '33333333-3333-4333-8333-333333333333
 export interface RestoreFixture extends EngineFixture {
   writer: GraphDirectoryWriter;
   secrets: DeliveredSecret[];
+  /** Hands a credential to `secrets` (the requester, in these tests). */
+  deliver: DeliverSecret;
   plan(request: PlanRequest): Promise<RestorePlan>;
   /** Requests, approves (twice when privileged) and returns the restore id. */
   approve(plan: RestorePlan): Promise<string>;
@@ -27,11 +29,15 @@ export async function startRestoreFixture(): Promise<RestoreFixture> {
   const engine = await startEngine();
   const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url, backoff: { baseDelayInMs: 5, maxDelayInMs: 50 } });
   const secrets: DeliveredSecret[] = [];
+  const deliver: DeliverSecret = async (secret) => {
+    secrets.push(secret);
+    return { deliveredTo: 'the test requester' };
+  };
   const fixture: RestoreFixture = {
-    ...engine, writer, secrets,
+    ...engine, writer, secrets, deliver,
     plan: async (request) => (await planFromSnapshot(engine.store, engine.tenantId, writer, request)).plan,
     approve: async (plan) => {
-      const restoreId = await requestRestore(engine.store, { plan, requester: REQUESTER, reason: 'test restore', ticket: 'INC-1', requiredApprovals: plan.sensitivity.privileged ? 2 : 1 });
+      const restoreId = await requestRestore(engine.store, { plan, requester: REQUESTER, reason: 'test restore', ticket: 'INC-1' });
       await decideRestore(engine.store, engine.tenantId, restoreId, { ...APPROVER, decision: 'approve' });
       if (plan.sensitivity.privileged) await decideRestore(engine.store, engine.tenantId, restoreId, { ...SECOND_APPROVER, decision: 'approve' });
       return restoreId;
@@ -40,7 +46,7 @@ export async function startRestoreFixture(): Promise<RestoreFixture> {
       const request = await engine.store.read<{ plan: RestorePlan } & { id: string; pk: string; tenantId: string; type: string }>('catalog', { pk: `${engine.tenantId}|restore|${restoreId}`, id: 'request' });
       return executeRestore(restoreId, {
         writer, store: engine.store, tenantId: engine.tenantId, replan: replannerFor(engine.store, engine.tenantId, writer, request!.document.plan),
-        deliverSecret: (s) => secrets.push(s), ...extra,
+        deliverSecret: deliver, ...extra,
       });
     },
     restore: async (request, extra) => {

@@ -13,6 +13,7 @@
  *
  * Object ids are compared case-insensitively (Teams and Graph send lowercase GUIDs; the policy does not rely on it).
  */
+import { approvalsRequiredFor } from '../../../backup-engine/src';
 import type { ApprovalDecision, ApprovalDocument, RestoreRequestDocument } from '../../../backup-engine/src';
 
 export interface ApprovalPolicyConfig {
@@ -95,9 +96,9 @@ export function canChooseChannels(userGroupIds: GroupIds, config: ApprovalPolicy
   return { allowed: false, code: 'notSecurityLead', message: 'Only members of the security leads group can choose where approvals and summaries are posted.' };
 }
 
-/** Distinct approvals a plan needs: two when its target is privileged, otherwise one. */
+/** Distinct approvals a plan needs: the engine's one rule (two when the plan is privileged, otherwise one). */
 export function requiredApprovals(sensitivity: { privileged: boolean }): 1 | 2 {
-  return sensitivity.privileged ? 2 : 1;
+  return approvalsRequiredFor({ sensitivity: { privileged: sensitivity.privileged, reasons: [] } });
 }
 
 /** A new pending state, as the engine's `requestRestore` stores it. */

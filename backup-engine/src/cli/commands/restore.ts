@@ -8,20 +8,22 @@
  *   operator and the reason) and executes it. A plan that already started is resumed from its journal.
  * - `rewind undo <id>`: plans the undo of a restore that ran and stores it as a request like any other.
  *
- * The credential of a recreated user reaches this process through `deliverSecret` only. It is printed once, to
- * stdout, in a marked block; with --json it is left out of the document unless --show-secret is given. It is
- * never written to stderr, the store or a log.
+ * The credential of a recreated user reaches this process through `deliverSecret` only, and is printed to stdout
+ * the moment it is issued, once, in a marked block (with --json --show-secret: one JSON line of its own before the
+ * result document), so a later crash cannot lose a credential the journal calls delivered. Writes to stdout are
+ * synchronous on Linux (files, pipes and terminals), so a returned write has reached the OS. With --json and no
+ * --show-secret it is not shown: the handover fails, the credential is discarded and the result says it was not
+ * delivered (resume with --show-secret to issue a new Temporary Access Pass). It is never written to stderr, the
+ * store or a log.
  */
 import { userInfo } from 'node:os';
-import { DeliveredSecret, RestoreOutcome, executeRestore, isNeedsReapprovalError, breakGlassApprove, requestRestore } from '../../restore/execute';
-import { RestoreRecords } from '../../restore/records';
-import { planFromSnapshot, replannerFor } from '../../restore/service';
+import { CredentialAccount, DeliveredSecret, RestoreOutcome, isNeedsReapprovalError, isNothingToRestoreError } from '../../restore/execute';
+import { Restores } from '../../restore/restores';
 import type { RestorePlan, RestoreTarget } from '../../restore/types';
-import { planUndo } from '../../restore/undo';
 import type { SnapshotQueries } from '../../query/snapshot-queries';
 import type { CommandContext } from '../context';
 import { ExitCode, NotFoundError } from '../errors';
-import { CliOutput, fields, formatSnapshot, json, plural, table } from '../format';
+import { fields, formatSnapshot, json, plural, table } from '../format';
 import type { RequestArguments } from '../parse-args';
 import { resolveObject } from '../resolve';
 
@@ -48,40 +50,69 @@ async function requesterOf(queries: SnapshotQueries, args: RequestArguments): Pr
   return { objectId: user.id, displayName: user.displayName };
 }
 
+/** The restore client of this command's tenant; the operator (and this process) hold its execution lease. */
+function restoresOf(ctx: Pick<CommandContext<'restore'>, 'engine' | 'tenantId' | 'now'>, operator?: string): Restores {
+  return new Restores({ store: ctx.engine.store, writer: ctx.engine.writer, tenantId: ctx.tenantId, now: ctx.now, owner: `cli:${operatorName(operator)}` });
+}
+
+/**
+ * The snapshot a named object's plan starts from: `--at` when given; otherwise the latest snapshot, or — when the
+ * object was gone by then — the latest snapshot that still has it (as the Teams object card does).
+ */
+async function defaultSnapshotFor(queries: SnapshotQueries, kind: RestoreTarget['kind'], id: string, at: string | undefined): Promise<string | undefined> {
+  if (at !== undefined) return at;
+  const versions = await queries.versions(kind === 'role' ? 'roleDefinition' : kind, id);
+  const latest = await queries.resolveSnapshot();
+  const newest = versions.reduce<string | undefined>((best, v) => (!best || v.lastSeen.snapshotId > best ? v.lastSeen.snapshotId : best), undefined);
+  return newest && newest !== latest.id ? newest : undefined;
+}
+
 export async function planRestoreCommand(ctx: CommandContext<'planRestore'>): Promise<number> {
-  const { engine, options, output } = ctx;
+  const { options, output } = ctx;
   let targets: RestoreTarget[] | 'allUsersAndGroups';
+  let at = options.at;
   if (options.target === 'all') {
     await ctx.queries.resolveSnapshot(options.at); // no snapshot → "run a backup first", before any Graph read
     targets = 'allUsersAndGroups';
   } else {
     const found = await resolveObject(ctx.queries, options.target.kind, options.target.name);
     targets = [{ kind: options.target.kind, id: found.id }];
+    at = await defaultSnapshotFor(ctx.queries, options.target.kind, found.id, options.at);
+    if (at !== options.at) output.stderr(`note: ${found.displayName} is not in the latest snapshot; planning from ${at}, the latest snapshot that has it (choose another with --at)\n`);
   }
   const requester = await requesterOf(ctx.queries, options);
-  const { plan } = await planFromSnapshot(engine.store, ctx.tenantId, engine.writer, { targets, at: options.at, options: options.restoreOptions });
-  const restoreId = await requestRestore(engine.store, {
-    plan, requester, reason: options.reason, ticket: options.ticket, requiredApprovals: plan.sensitivity.privileged ? 2 : 1,
-  }, ctx.now);
-  if (options.global.json) {
-    output.stdout(json({ restoreId, status: 'pendingApproval', requester, reason: options.reason, ticket: options.ticket ?? null, plan }));
-    return ExitCode.ok;
-  }
-  output.stdout(planText(plan, restoreId, { requester, reason: options.reason, ticket: options.ticket }));
-  return ExitCode.ok;
+  const restores = restoresOf(ctx, options.operator);
+  const { plan } = await restores.plan({ targets, at, options: options.restoreOptions });
+  return storeAndPrint(ctx, restores, plan, requester);
 }
 
 export async function undoCommand(ctx: CommandContext<'undo'>): Promise<number> {
-  const { engine, options, output } = ctx;
-  const records = new RestoreRecords(engine.store, ctx.tenantId);
-  if (!(await records.readRequest(options.restoreId))) throw new NotFoundError(`there is no restore ${options.restoreId}`, 'list restores with `rewind audit`');
+  const { options } = ctx;
+  const restores = restoresOf(ctx, options.operator);
+  if (!(await restores.records.readRequest(options.restoreId))) throw new NotFoundError(`there is no restore ${options.restoreId}`, 'list restores with `rewind audit`');
   const requester = await requesterOf(ctx.queries, options);
-  const plan = await planUndo(engine.store, ctx.tenantId, options.restoreId, ctx.now);
-  const restoreId = await requestRestore(engine.store, {
-    plan, requester, reason: options.reason, ticket: options.ticket, requiredApprovals: plan.sensitivity.privileged ? 2 : 1, undoes: options.restoreId,
-  }, ctx.now);
+  const plan = await restores.planUndo(options.restoreId);
+  return storeAndPrint(ctx, restores, plan, requester, options.restoreId);
+}
+
+/** Stores the plan as a request awaiting approval and prints it; a plan with no step is printed and not stored. */
+async function storeAndPrint(ctx: Pick<CommandContext<'undo'>, 'output'> & { options: Pick<RequestArguments, 'reason' | 'ticket'> & { global: { json: boolean } } }, restores: Restores, plan: RestorePlan, requester: Requester, undoes?: string): Promise<number> {
+  const { options, output } = ctx;
+  let restoreId: string;
+  try {
+    restoreId = await restores.request({ plan, requester, reason: options.reason, ticket: options.ticket, ...(undoes ? { undoes } : {}) });
+  } catch (error) {
+    if (!isNothingToRestoreError(error)) throw error;
+    if (options.global.json) {
+      output.stdout(json({ restoreId: null, ...(undoes ? { undoes } : {}), status: 'nothingToRestore', message: error.message, plan }));
+    } else {
+      output.stdout(planText(plan, undefined, { requester, reason: options.reason, ticket: options.ticket }));
+    }
+    output.stderr(`rewind: ${error.message}; no request was stored\n`);
+    return ExitCode.nothingToRestore;
+  }
   if (options.global.json) {
-    output.stdout(json({ restoreId, undoes: options.restoreId, status: 'pendingApproval', requester, reason: options.reason, ticket: options.ticket ?? null, plan }));
+    output.stdout(json({ restoreId, ...(undoes ? { undoes } : {}), status: 'pendingApproval', requester, reason: options.reason, ticket: options.ticket ?? null, plan }));
     return ExitCode.ok;
   }
   output.stdout(planText(plan, restoreId, { requester, reason: options.reason, ticket: options.ticket }));
@@ -94,10 +125,10 @@ export function requesterText(requester: Requester): string {
   return requester.displayName ? `${requester.displayName} (${requester.objectId})` : requester.objectId;
 }
 
-export function planText(plan: RestorePlan, restoreId: string, request: { requester: Requester; reason: string; ticket?: string }): string {
+export function planText(plan: RestorePlan, restoreId: string | undefined, request: { requester: Requester; reason: string; ticket?: string }): string {
   const parts: string[] = [];
   const undo = plan.source.kind === 'undo';
-  parts.push(`${undo ? 'Undo plan' : 'Restore plan'} ${restoreId}, awaiting approval\n\n`);
+  parts.push(restoreId ? `${undo ? 'Undo plan' : 'Restore plan'} ${restoreId}, awaiting approval\n\n` : `${undo ? 'Undo plan' : 'Restore plan'}: nothing to restore, not stored\n\n`);
   const source = plan.source.kind === 'snapshot'
     ? `snapshot ${formatSnapshot({ snapshotId: plan.source.snapshotId, at: plan.source.at })}`
     : `the state captured just before restore ${plan.source.restoreId}`;
@@ -117,7 +148,7 @@ export function planText(plan: RestorePlan, restoreId: string, request: { reques
     ['plan hash', plan.hash],
   ]));
   parts.push(`\nSteps (${plan.steps.length})\n`);
-  parts.push(plan.steps.length ? table(['STEP', 'DEPENDS ON', 'DESCRIPTION'], plan.steps.map((s) => [s.id, s.dependsOn.join(', ') || '-', s.description]), { indent: '  ' }) : '  (none: nothing differs from the tenant)\n');
+  parts.push(plan.steps.length ? table(['STEP', 'DEPENDS ON', 'DESCRIPTION'], plan.steps.map((s) => [s.id, s.dependsOn.join(', ') || '-', s.description]), { indent: '  ' }) : `  (none: ${plan.skips.length || plan.warnings.length ? 'nothing the plan can write differs from the tenant; see the skips and warnings below' : 'nothing differs from the tenant'})\n`);
   if (plan.skips.length) {
     parts.push(`\nSkipped (${plan.skips.length})\n`);
     for (const skip of plan.skips) {
@@ -126,7 +157,7 @@ export function planText(plan: RestorePlan, restoreId: string, request: { reques
     }
   }
   if (plan.warnings.length) parts.push(`\nWarnings\n${plan.warnings.map((w) => `  - ${w}\n`).join('')}`);
-  parts.push(`\nNext: approve ${restoreId} in Teams${plan.sensitivity.privileged ? ' (privileged: two approvers)' : ''}; in an outage: rewind restore --plan ${restoreId} --break-glass --reason "…"\n`);
+  if (restoreId) parts.push(`\nNext: approve ${restoreId} in Teams${plan.sensitivity.privileged ? ' (privileged: two approvers)' : ''}; in an outage: rewind restore --plan ${restoreId} --break-glass --reason "…"\n`);
   return parts.join('');
 }
 
@@ -138,31 +169,28 @@ function countKinds(targets: RestorePlan['targets']): string {
 }
 
 export async function restoreCommand(ctx: CommandContext<'restore'>): Promise<number> {
-  const { engine, options, output } = ctx;
+  const { options, output } = ctx;
   const { restoreId } = options;
-  const records = new RestoreRecords(engine.store, ctx.tenantId);
-  const request = await records.readRequest(restoreId);
+  const restores = restoresOf(ctx, options.operator);
+  const request = await restores.records.readRequest(restoreId);
   if (!request) throw new NotFoundError(`there is no restore ${restoreId}`, 'plan one with `rewind plan restore`, or list restores with `rewind audit`');
   const operator = operatorName(options.operator);
-  const approval = await records.readApproval(restoreId);
+  const approval = await restores.records.readApproval(restoreId);
   const resumed = approval?.document.status === 'consumed';
   if (resumed) output.stderr(`note: restore ${restoreId} was started before; resuming it from its journal (steps that succeeded are not repeated)\n`);
-  else await breakGlassApprove(engine.store, ctx.tenantId, restoreId, operator, options.reason, ctx.now);
+  else await restores.breakGlass(restoreId, operator, options.reason);
 
-  const secrets: DeliveredSecret[] = [];
+  const shown = !options.global.json || options.showSecret;
+  // The handover: printed now, before the step is journaled delivered (module comment).
+  const deliverSecret = async (secret: DeliveredSecret) => {
+    if (!shown) throw new Error('--json without --show-secret prints no credential');
+    output.stdout(options.global.json ? `${JSON.stringify({ credential: credentialJson(secret, true) })}\n` : `${secretBlock([secret])}\n`);
+    return { deliveredTo: 'the operator\'s terminal' };
+  };
   let outcome: RestoreOutcome;
   try {
-    outcome = await executeRestore(restoreId, {
-      writer: engine.writer, store: engine.store, tenantId: ctx.tenantId, now: ctx.now,
-      replan: replannerFor(engine.store, ctx.tenantId, engine.writer, request.plan),
-      deliverSecret: (secret) => void secrets.push(secret),
-    });
+    outcome = await restores.execute(restoreId, { deliverSecret });
   } catch (error) {
-    // A credential issued before the failure must still reach the operator, once.
-    if (secrets.length) {
-      if (!options.global.json) output.stdout(secretBlock(secrets));
-      else withheldNote(output, secrets, options.showSecret);
-    }
     if (isNeedsReapprovalError(error)) return needsReapproval(ctx, request.plan, error.newPlan);
     throw error;
   }
@@ -171,19 +199,29 @@ export async function restoreCommand(ctx: CommandContext<'restore'>): Promise<nu
     output.stdout(json({
       restoreId, status: outcome.status, resumed: outcome.resumed, breakGlass: resumed ? null : { by: operator, reason: options.reason },
       steps: outcome.steps, skips: outcome.skips, settledSkips: outcome.settledSkips,
-      credentials: secrets.map((s) => ({
-        userId: s.userId, userPrincipalName: s.userPrincipalName, kind: s.kind,
-        ...(s.lifetimeInMinutes !== undefined ? { lifetimeInMinutes: s.lifetimeInMinutes } : {}),
-        ...(options.showSecret ? { value: s.value } : { withheld: true }),
-      })),
+      credentials: outcome.credentials.map((c) => ({ ...c, ...(c.status === 'notDelivered' ? { whatToDo: credentialFix(restoreId, c) } : {}) })),
       exitCode,
     }));
-    if (!options.showSecret) withheldNote(output, secrets, false);
+    const missed = outcome.credentials.filter((c) => c.status === 'notDelivered');
+    if (missed.length && !options.showSecret) output.stderr(`note: ${plural(missed.length, 'credential')} for ${missed.map((c) => c.userPrincipalName).join(', ')} not shown (no --show-secret) and discarded: run \`rewind restore --plan ${restoreId} --break-glass --reason "…" --json --show-secret\` to issue a new Temporary Access Pass\n`);
     return exitCode;
   }
   output.stdout(outcomeText(outcome, request.plan, resumed ? undefined : { by: operator, reason: options.reason }));
-  if (secrets.length) output.stdout(`\n${secretBlock(secrets)}`);
   return exitCode;
+}
+
+/** What to do about a credential that never reached anyone. */
+function credentialFix(restoreId: string, account: CredentialAccount): string {
+  if (!account.userId) return 'the user was not created; nothing to sign in to';
+  return `run \`rewind restore --plan ${restoreId} --break-glass --reason "…"\` again to issue a new Temporary Access Pass for ${account.userPrincipalName} (shown once on that terminal), or reset the password in Microsoft Entra`;
+}
+
+function credentialJson(secret: DeliveredSecret, withValue: boolean) {
+  return {
+    userId: secret.userId, userPrincipalName: secret.userPrincipalName, kind: secret.kind,
+    ...(secret.lifetimeInMinutes !== undefined ? { lifetimeInMinutes: secret.lifetimeInMinutes } : {}),
+    ...(withValue ? { value: secret.value } : {}),
+  };
 }
 
 function outcomeText(outcome: RestoreOutcome, plan: RestorePlan, breakGlass: { by: string; reason: string } | undefined): string {
@@ -205,6 +243,14 @@ function outcomeText(outcome: RestoreOutcome, plan: RestorePlan, breakGlass: { b
   if (blocked.length) parts.push(`\nBlocked (${blocked.length})\n${blocked.map((s) => `  ${s.stepId}: ${s.note ?? 'a step it depends on did not succeed'}\n`).join('')}`);
   if (outcome.skips.length) parts.push(`\nSkipped (${outcome.skips.length})\n${outcome.skips.map((s) => `  - ${s.reason} (${s.objectId}): ${s.detail}\n`).join('')}`);
   if (outcome.settledSkips.length) parts.push(`\nIn place after the run, read back (a recycle-bin restore keeps an object's links) (${outcome.settledSkips.length})\n${outcome.settledSkips.map((s) => `  - ${s.reason} (${s.objectId} in ${s.relatedId})\n`).join('')}`);
+  if (outcome.credentials.length) {
+    parts.push(`\nCredentials of created users (${outcome.credentials.length})\n`);
+    for (const c of outcome.credentials) {
+      parts.push(c.status === 'delivered'
+        ? `  - ${c.userPrincipalName}: ${c.method === 'password' ? 'temporary password' : 'Temporary Access Pass'} shown above on ${c.deliveredTo}\n`
+        : `  - ${c.userPrincipalName}: NOT DELIVERED (${c.note}); ${credentialFix(outcome.restoreId, c)}\n`);
+    }
+  }
   const counts = new Map<string, number>();
   for (const s of outcome.steps) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
   const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
@@ -228,11 +274,6 @@ export function secretBlock(secrets: DeliveredSecret[]): string {
   }
   lines.push('Give it to the user over a trusted channel.', RULE);
   return `${lines.join('\n')}\n`;
-}
-
-function withheldNote(output: CliOutput, secrets: DeliveredSecret[], shown: boolean): void {
-  if (!secrets.length || shown) return;
-  output.stderr(`note: ${plural(secrets.length, 'credential')} issued for ${secrets.map((s) => s.userPrincipalName).join(', ')} left out of the JSON (no --show-secret) and not kept anywhere: reset the password or issue a Temporary Access Pass in Entra ID\n`);
 }
 
 function needsReapproval(ctx: CommandContext<'restore'>, approved: RestorePlan, fresh: RestorePlan): number {

@@ -1,10 +1,17 @@
 /**
  * Paces writes to Graph's write quota (graph-contract §1.2: 3,000 writes per 150 s per app and tenant) instead of
- * running into 429s. The quota is a sliding window, so the pacer is one too: it remembers when each write was sent
+ * running into 429s. The Graph writer holds one and every write request it sends (and every write item of a
+ * `$batch`, on every attempt) takes from it first (graph-http.ts), so no restore, undo or break-glass run can write
+ * unpaced. The quota is a sliding window, so the pacer is one too: it remembers when each write was sent
  * and lets a write go only while fewer than `writesPerWindow` were sent in the last `windowMs`. The default keeps
  * 5 % of the quota free for the app's other work (and the service's own accounting). The clock and the sleep are
  * injectable for tests and benchmarks.
  */
+export interface WriteQuota {
+  writesPerWindow: number;
+  windowMs: number;
+}
+
 export interface WritePacerOptions {
   writesPerWindow?: number;
   windowMs?: number;
