@@ -6,8 +6,13 @@
  * every document back (temp file + rename). A killed process (SIGKILL, crash) loses changes since start. A data
  * file that cannot be imported is left untouched and the script stops, saying how to move it away.
  *
- * Settings (environment): COSMOS_PORT (default 8081), REWIND_DATA_FILE (default .rewind/local-cosmos.json).
+ * The data file holds every database on the server (a CLI run with another COSMOS_DATABASE writes there too) and is
+ * owner-only (0600, folder 0700); a more open one is tightened at start, and a note says so.
+ *
+ * Settings (environment): COSMOS_PORT (default 8081), REWIND_DATA_FILE (default .rewind/local-cosmos.json),
+ * COSMOS_DATABASE (default rewind: the database created and opened at start).
  */
+import { readCosmosDatabaseName } from '../backup-engine/src/runtime';
 import { LOCAL_COSMOS_KEY, startLocalCosmos } from '../backup-engine/src/store/local-cosmos';
 
 async function main(): Promise<void> {
@@ -18,9 +23,10 @@ async function main(): Promise<void> {
   const dataFile = process.env.REWIND_DATA_FILE ?? '.rewind/local-cosmos.json';
   if (dataFile.trim() === '') throw new Error('REWIND_DATA_FILE is set but empty; unset it to use .rewind/local-cosmos.json');
 
-  const local = await startLocalCosmos({ port, host: '127.0.0.1', dataFile });
+  const local = await startLocalCosmos({ port, host: '127.0.0.1', dataFile, databaseName: readCosmosDatabaseName(process.env) });
   console.log(`rewind: local Cosmos DB at ${local.endpoint} (database "${local.store.databaseName}"; any key works, e.g. COSMOS_KEY=${LOCAL_COSMOS_KEY})`);
   console.log(`rewind: ${local.persistenceNote}`);
+  for (const note of local.permissionNotes) console.log(`rewind: note: ${note}`);
   console.log('rewind: running; Ctrl+C saves and stops.');
 
   let stopping = false;

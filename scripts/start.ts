@@ -2,8 +2,9 @@
  * `npm start`: Rewind's local stack on the embedded defaults, all on loopback.
  *
  * 1. The Graph simulator, serving the seeded demo tenant (SIMULATOR_PORT, default 4010).
- * 2. The local Cosmos-compatible server, through the real @azure/cosmos SDK (COSMOS_PORT, default 8081); its data is
- *    imported from REWIND_DATA_FILE (default .rewind/local-cosmos.json) at start and exported there on Ctrl+C.
+ * 2. The local Cosmos-compatible server, through the real @azure/cosmos SDK (COSMOS_PORT, default 8081), opened on
+ *    COSMOS_DATABASE (default rewind); every database on it is imported from REWIND_DATA_FILE (default
+ *    .rewind/local-cosmos.json, owner-only) at start and exported there on Ctrl+C.
  * 3. A backup of the demo tenant into it, whose summary is printed.
  * 4. The Teams bot on http://127.0.0.1:3978/api/messages (PORT), in local mode: without a bot identity the Bot
  *    Framework token check is off, so it listens on loopback only and says so. Talk to it with the Microsoft 365
@@ -14,7 +15,7 @@ import { createGraphSimulator } from '../graph-simulator/src';
 import { GraphDirectoryGateway, GraphDirectoryWriter, runBackup, startLocalCosmos } from '../backup-engine/src';
 import { readBotConfig } from '../bot/src/config';
 import { startBot } from '../bot/src/server';
-import { DEFAULT_DATA_FILE } from '../backup-engine/src/runtime';
+import { DEFAULT_DATA_FILE, readCosmosDatabaseName } from '../backup-engine/src/runtime';
 
 function port(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
   const d = simulator.directory;
   console.log(`rewind: Graph simulator (tenant "${tenant}", ${d.userCount} users, ${d.groupCount} groups) at ${graphUrl}/v1.0; control at ${graphUrl}/_sim`);
 
-  const cosmos = await startLocalCosmos({ port: port('COSMOS_PORT', 8081), dataFile: process.env.REWIND_DATA_FILE ?? DEFAULT_DATA_FILE });
-  console.log(`rewind: local Cosmos DB at ${cosmos.endpoint}. ${cosmos.persistenceNote}`);
+  const cosmos = await startLocalCosmos({ port: port('COSMOS_PORT', 8081), dataFile: process.env.REWIND_DATA_FILE ?? DEFAULT_DATA_FILE, databaseName: readCosmosDatabaseName(process.env) });
+  console.log(`rewind: local Cosmos DB at ${cosmos.endpoint} (database "${cosmos.store.databaseName}"). ${cosmos.persistenceNote}`);
+  for (const note of cosmos.permissionNotes) console.log(`rewind: note: ${note}`);
 
   let stopping = false;
   let stopBot: () => Promise<void> = async () => undefined;

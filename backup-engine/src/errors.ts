@@ -80,9 +80,16 @@ export class DeltaTokenExpiredError extends Error {
 
 /** A setting is missing or wrong; the message names the fix (style practice 14). Never retried. */
 export class ConfigurationError extends Error {
-  constructor(message: string, options: { cause?: unknown } = {}) {
+  /**
+   * The Graph link the adapter refused to follow (another origin than GRAPH_BASE_URL, or outside `/v1.0`), when
+   * that is the error: nothing was sent to it. A backup given such a stored deltaLink discards it for a full round.
+   */
+  readonly refusedLink?: string;
+
+  constructor(message: string, options: { cause?: unknown; refusedLink?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = ConfigurationErrorName;
+    this.refusedLink = options.refusedLink;
   }
 }
 

@@ -20,7 +20,7 @@ import { GraphDirectoryGateway } from './graph';
 import { GraphDirectoryWriter } from './graph/graph-writer';
 import { GraphLogger } from './graph/policies/logging-policy';
 import { SnapshotStore } from './ports/snapshot-store';
-import { openCosmosStore } from './store/cosmos-store';
+import { DEFAULT_DATABASE_NAME, openCosmosStore } from './store/cosmos-store';
 import { LocalCosmos, startLocalCosmos } from './store/local-cosmos';
 
 export const DEFAULT_GRAPH_BASE_URL = 'http://127.0.0.1:4010';
@@ -50,7 +50,7 @@ export function readEngineSettings(env: NodeJS.ProcessEnv = process.env): Engine
   if (!loopback && graphUrl.protocol !== 'https:') {
     throw new ConfigurationError(`GRAPH_BASE_URL "${graphBaseUrl}" must be https unless it is a loopback simulator`);
   }
-  const databaseName = env.COSMOS_DATABASE?.trim() || 'rewind';
+  const databaseName = readCosmosDatabaseName(env);
   let cosmos: CosmosSettings;
   if (env.COSMOS_ENDPOINT?.trim()) {
     cosmos = { kind: 'azure', endpoint: env.COSMOS_ENDPOINT.trim(), key: env.COSMOS_KEY?.trim() || undefined, databaseName };
@@ -60,6 +60,11 @@ export function readEngineSettings(env: NodeJS.ProcessEnv = process.env): Engine
     cosmos = { kind: 'local', port, dataFile: env.REWIND_DATA_FILE?.trim() || DEFAULT_DATA_FILE, databaseName };
   }
   return { graphBaseUrl: graphUrl.origin, graphNeedsCredential: !loopback, cosmos };
+}
+
+/** COSMOS_DATABASE, default `rewind`: the database the CLI, `npm start` and `npm run cosmos` open. */
+export function readCosmosDatabaseName(env: NodeJS.ProcessEnv = process.env): string {
+  return env.COSMOS_DATABASE?.trim() || DEFAULT_DATABASE_NAME;
 }
 
 export interface OpenedEngine {
@@ -89,7 +94,7 @@ export async function openEngine(settings: EngineSettings, options: { logger?: G
     return { gateway, writer, store, notes, close: async () => store.dispose() };
   }
   const local: LocalCosmos = await startLocalCosmos({ port: 0, dataFile: settings.cosmos.dataFile, databaseName: settings.cosmos.databaseName });
-  notes.push(`Cosmos DB: an in-process local server for this command; ${local.persistenceNote}`);
+  notes.push(`Cosmos DB: an in-process local server for this command; ${local.persistenceNote}`, ...local.permissionNotes.map((note) => `Cosmos DB: ${note}`));
   return { gateway, writer, store: local.store, notes, close: () => local.close() };
 }
 

@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { GroupDelta, LinkChange, LinkRef, UserDelta } from '../model/directory';
 import { DirectoryGateway, GatewayStats } from '../ports/directory-gateway';
 import { SnapshotStore } from '../ports/snapshot-store';
-import { isDeltaTokenExpiredError } from '../errors';
+import { isConfigurationError, isDeltaTokenExpiredError } from '../errors';
 import {
   DirectoryRoleBody,
   LinkSetBody,
@@ -242,14 +242,34 @@ class BackupRun {
 
   // ------------------------------------------------------------ users
 
-  /** Runs an incremental round from `deltaLink`; an expired or reset link falls back to a full round, noted. */
+  /**
+   * Runs an incremental round from `deltaLink`. Falls back to a full round, noted on the snapshot, when the link
+   * expired or was reset by Graph, or when the adapter refuses it before any request because it is not on the
+   * configured Graph (another origin: data made against another simulator port or environment). A foreign link is
+   * never followed. Both refusals come before the round's first page, so nothing of the round has been applied.
+   */
   private async roundWithFallback(resource: 'users' | 'groups', deltaLink: string | undefined, round: (link: string | undefined) => Promise<string>): Promise<string> {
     try {
       return await round(deltaLink);
     } catch (error) {
-      if (!deltaLink || !isDeltaTokenExpiredError(error)) throw error;
-      this.notes.push(`${resource}: the stored delta link had expired or was reset by Graph; a full round was read instead`);
+      if (!deltaLink) throw error;
+      if (isDeltaTokenExpiredError(error)) {
+        this.notes.push(`${resource}: the stored delta link had expired or was reset by Graph; a full round was read instead`);
+      } else if (isConfigurationError(error) && error.refusedLink === deltaLink) {
+        this.notes.push(`${resource}: the stored delta link points at ${this.originOf(deltaLink)}, not the configured Graph; it was not followed, and a full round was read instead`);
+      } else {
+        throw error;
+      }
       return round(undefined);
+    }
+  }
+
+  /** Where a link points, for a note: its origin only (the query holds the delta token). */
+  private originOf(link: string): string {
+    try {
+      return new URL(link).origin;
+    } catch {
+      return 'something that is not a URL';
     }
   }
 

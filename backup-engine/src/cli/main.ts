@@ -9,11 +9,28 @@ import type { GraphLogEntry } from '../graph/policies/logging-policy';
 import type { CliOutput } from './format';
 import { OpenedCliEngine, runCli } from './run';
 
+/**
+ * The process's stdout and stderr. A stream whose reader went away (EPIPE: `rewind backup | head -3`) is written no
+ * more, quietly: the command still runs to its end — a backup is still stored and the store closed, which exports
+ * the local server's data — and the process exits with the command's own code, without a stack trace. Any other
+ * write error also stops that stream, and is said once on the other one.
+ */
 export function processOutput(): CliOutput {
-  return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    stderrIsTTY: process.stderr.isTTY === true,
+  const stderr = closableWriter(process.stderr, () => undefined);
+  const stdout = closableWriter(process.stdout, (error) => stderr(`rewind: cannot write to stdout (${error.code ?? error.message}); output stopped\n`));
+  return { stdout, stderr, stderrIsTTY: process.stderr.isTTY === true };
+}
+
+/** `write` until the stream reports an error; then nothing (a stream with no 'error' listener would crash the process). */
+function closableWriter(stream: NodeJS.WritableStream, onError: (error: NodeJS.ErrnoException) => void): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    if (error.code !== 'EPIPE') onError(error);
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
   };
 }
 

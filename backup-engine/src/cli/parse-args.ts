@@ -86,7 +86,7 @@ export const COMMANDS = {
   backup: { summary: 'back up the tenant now (incremental unless --full)', usage: 'rewind backup [--full]', options: { full: { type: 'boolean', help: 're-read everything instead of only what changed' } } },
   snapshots: { summary: 'list snapshots, oldest first', usage: 'rewind snapshots', options: {} },
   find: { summary: 'find users, groups, roles and units by id, UPN, mail or name prefix', usage: 'rewind find <text>', options: {} },
-  versions: { summary: 'distinct versions of an object, with when each was first and last seen', usage: 'rewind versions <user|group|role|unit> <name>', options: {} },
+  versions: { summary: 'distinct versions of an object (of a role: every change of its definition or its members), with when each was first and last seen', usage: 'rewind versions <user|group|role|unit> <name>', options: {} },
   show: {
     summary: 'an object as of a time or snapshot, with its relationships',
     usage: 'rewind show <user|group|role|unit> <name> [--at <time|snapshot>]',
@@ -98,6 +98,7 @@ export const COMMANDS = {
     details: [
       `<sel> is ${SELECTOR_HELP}.`,
       'An object diff defaults to its last two distinct versions; a tenant diff to the last two snapshots.',
+      'A role diff lists its members (principal and scope) given or taken the role, with its attribute changes.',
     ],
     options: {
       from: { type: 'string', value: 'sel', help: 'the older side' },

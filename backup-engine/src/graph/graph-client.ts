@@ -77,20 +77,22 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 }
 
 /**
- * The path and query of a Graph-returned link below `/v1.0`, for `client.api(...)`. Refuses (ConfigurationError)
- * a link on another origin or outside `/v1.0/`: following it would send our token to a host we did not configure.
+ * The path and query of a Graph-returned link below `/v1.0`, for `client.api(...)`. Refuses (ConfigurationError
+ * with `refusedLink`) a link on another origin or outside `/v1.0/`, before any request: following it would send our
+ * token to a host we did not configure.
  */
 export function relativeGraphPath(link: string, baseUrl: string): string {
   let url: URL;
   try {
     url = new URL(link);
   } catch {
-    throw new ConfigurationError(`Refusing to follow an invalid Graph link (it is not an absolute URL).`);
+    throw new ConfigurationError(`Refusing to follow an invalid Graph link (it is not an absolute URL).`, { refusedLink: link });
   }
   const prefix = `/${GRAPH_API_VERSION}/`;
   if (url.origin !== new URL(baseUrl).origin || !url.pathname.startsWith(prefix)) {
     throw new ConfigurationError(
       `Refusing to follow a Graph link to ${url.origin}${url.pathname.startsWith(prefix) ? '' : ' outside /v1.0'}: only ${baseUrl}/${GRAPH_API_VERSION} is trusted (GRAPH_BASE_URL). A stored deltaLink from another environment must be discarded.`,
+      { refusedLink: link },
     );
   }
   return url.pathname.slice(prefix.length - 1) + url.search;

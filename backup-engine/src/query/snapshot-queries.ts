@@ -44,6 +44,30 @@ export interface VersionInfo {
   periods: number;
 }
 
+/** One principal holding a role at one scope (a role's members are these pairs). */
+export interface RoleMember {
+  principal: NamedObject;
+  directoryScopeId: string;
+}
+
+/**
+ * One period of a role in which neither its definition nor its assignments changed. A new period starts at every
+ * snapshot where either did, so a role whose members changed has several periods with the same definition `hash`.
+ */
+export interface RoleVersionInfo {
+  /** Version hash of the role definition (`roleDefinition:<id>`). */
+  hash: string;
+  /** Version hash of its assignments (`roleAssignments:<id>`); null when none were stored. */
+  assignmentsHash: string | null;
+  firstSeen: SnapshotRef;
+  lastSeen: SnapshotRef;
+  memberCount: number;
+  /** Against the previous period; empty for the first. */
+  changedAttributes: string[];
+  membersAdded: RoleMember[];
+  membersRemoved: RoleMember[];
+}
+
 export interface AttributeChange {
   name: string;
   from: unknown;
@@ -181,6 +205,47 @@ export class SnapshotQueries {
       }
     });
     return [...byHash.values()];
+  }
+
+  /**
+   * A role's history, oldest first: one period per snapshot where its definition or its assignments changed (see
+   * `RoleVersionInfo`), each with what changed against the period before. Snapshots where the definition was absent
+   * (a deleted custom role) start no period, and the next period is compared with the last one that existed.
+   */
+  async roleVersions(roleId: string): Promise<RoleVersionInfo[]> {
+    const snapshots = await this.listSnapshots();
+    const definitionKey = entryKey('roleDefinition', roleId);
+    const assignmentsKey = entryKey('roleAssignments', roleId);
+    const [definitionEvents, assignmentEvents] = [await this.events(definitionKey), await this.events(assignmentsKey)];
+    const changedIn = [...new Set([...definitionEvents, ...assignmentEvents].map((e) => e.snapshotId))].sort();
+    const hashIn = (events: HistoryEvent[], snapshotId: string) => events.filter((e) => e.snapshotId <= snapshotId).at(-1)?.hash ?? null;
+    const periods = changedIn.map((snapshotId, i) => ({
+      snapshotId, next: changedIn[i + 1], hash: hashIn(definitionEvents, snapshotId), assignmentsHash: hashIn(assignmentEvents, snapshotId),
+    })).filter((p): p is typeof p & { hash: string } => p.hash !== null);
+
+    const assignmentHashes = [...new Set(periods.map((p) => p.assignmentsHash).filter((h): h is string => h !== null))];
+    const bodies = await this.repository.readVersions<RoleAssignmentsBody>(assignmentHashes.map((hash) => ({ key: assignmentsKey, hash })));
+    const membersOf = new Map(assignmentHashes.map((hash, i) => [hash, bodies[i]?.assignments ?? []]));
+    const memberKey = (a: { principalId: string; directoryScopeId: string }) => `${a.principalId}|${a.directoryScopeId}`;
+    const principals = new Map((await this.principalNames([...new Set([...membersOf.values()].flat().map((a) => a.principalId))])).map((p) => [p.id, p]));
+    const member = (a: { principalId: string; directoryScopeId: string }): RoleMember => ({ principal: principals.get(a.principalId)!, directoryScopeId: a.directoryScopeId });
+
+    const result: RoleVersionInfo[] = [];
+    for (const [i, period] of periods.entries()) {
+      const previous = periods[i - 1];
+      const after = period.assignmentsHash ? membersOf.get(period.assignmentsHash)! : [];
+      const before = previous?.assignmentsHash ? membersOf.get(previous.assignmentsHash)! : [];
+      const [beforeKeys, afterKeys] = [new Set(before.map(memberKey)), new Set(after.map(memberKey))];
+      const first = snapshots.find((s) => s.id === period.snapshotId)!;
+      const last = snapshots.filter((s) => period.next === undefined || s.id < period.next).at(-1)!;
+      result.push({
+        hash: period.hash, assignmentsHash: period.assignmentsHash, firstSeen: ref(first), lastSeen: ref(last), memberCount: after.length,
+        changedAttributes: previous && previous.hash !== period.hash ? (await this.diffVersions('roleDefinition', roleId, previous.hash, period.hash)).attributes.map((a) => a.name) : [],
+        membersAdded: previous ? after.filter((a) => !beforeKeys.has(memberKey(a))).map(member) : [],
+        membersRemoved: previous ? before.filter((a) => !afterKeys.has(memberKey(a))).map(member) : [],
+      });
+    }
+    return result;
   }
 
   /** The entry's version hash in a snapshot (undefined: it did not exist then). */

@@ -3,30 +3,46 @@
  * keep-alive on loopback, and an opened CosmosSnapshotStore on it (see docs in ../shared/reference/cosmos-local.md).
  *
  * The server keeps everything in memory. Persistence is explicit and coarse: `export(file)` reads every document of
- * every container through the SDK and writes one JSON file (temp file + rename, so a crash never leaves a half
- * file); `import(file)` bulk-creates the documents. With `dataFile`, the file is imported at start (if it exists)
- * and exported on `close()`: a process that dies without `close()` loses everything since the last export.
- * A data file that cannot be read as an export is never deleted or overwritten: start fails with
- * `LocalDataFileError` naming the file and the fix.
+ * Rewind's containers (`snapshots`, `objects`, `catalog`) in every database on the server — not only the one the
+ * store was opened on: a CLI run with another COSMOS_DATABASE against the running server writes there — and writes
+ * one JSON file (temp file + rename, so a crash never leaves a half file); `import(file)` bulk-creates the documents,
+ * each database back under its name. Other containers are not Rewind's and are not exported. With `dataFile`, the
+ * file is imported at start (if it exists) and exported on `close()`: a process that dies without `close()` loses
+ * everything since the last export. A data file that cannot be read as an export is never deleted or overwritten:
+ * start fails with `LocalDataFileError` naming the file and the fix. Format version 2 holds every database; a
+ * version 1 file (one database, named in `databaseName`) is still imported.
+ *
+ * The data file is a copy of the whole directory, so it is owner-only: created 0600 in a folder created 0700. At
+ * start, an existing file or folder open to others is tightened (chmod) and `permissionNotes` says so; a folder that
+ * is shared (sticky, e.g. /tmp), not ours, the home directory or a root is never changed, only reported.
  *
  * Before the server starts, a shim rewrites the query engine's generated code from `[...$, row]` (O(N²) per query)
  * to `($.push(row), $)`; it is applied once per process (module instance), and changes no query result.
  */
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { existsSync, type Stats } from 'node:fs';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, parse, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { CosmosClient, type JSONObject } from '@azure/cosmos';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { CollectionName, StoredDocument } from '../ports/snapshot-store';
-import { COLLECTION_NAMES, CosmosSnapshotStore, CosmosSnapshotStoreOptions, openCosmosStore } from './cosmos-store';
+import {
+  COLLECTION_NAMES, CosmosSnapshotStore, CosmosSnapshotStoreOptions, DEFAULT_QUERY_PAGE_SIZE, cosmosClientOptions, openCosmosStore, withoutSystemProperties,
+} from './cosmos-store';
 
 export const LOCAL_COSMOS_KEY = 'local-cosmos-accepts-any-key';
 export const EXPORT_FORMAT = 'rewind-local-cosmos-export';
-export const EXPORT_VERSION = 1;
+/** 2: every database on the server (`databases`). 1: one database (`databaseName`, `collections`), still imported. */
+export const EXPORT_VERSION = 2;
+const SUPPORTED_VERSIONS: readonly number[] = [1, 2];
+/** Owner read/write only: the data file holds the whole directory. */
+export const DATA_FILE_MODE = 0o600;
+export const DATA_FOLDER_MODE = 0o700;
 const EXPORT_WRITE_SIZE = 1 << 20;
 
 export interface LocalCosmosOptions extends CosmosSnapshotStoreOptions {
@@ -40,6 +56,8 @@ export interface LocalCosmosOptions extends CosmosSnapshotStoreOptions {
 
 export interface LocalCosmosTransferSummary {
   file: string;
+  /** The databases written or read, by name. */
+  databases: string[];
   documentCount: number;
   durationInMs: number;
 }
@@ -50,6 +68,8 @@ export interface LocalCosmos {
   store: CosmosSnapshotStore;
   /** One sentence for the log: where data lives and when it is saved. */
   persistenceNote: string;
+  /** Sentences for the log about the data file's permissions: what was tightened at start, or is open and was left. */
+  permissionNotes: string[];
   /** What was imported at start, if a data file existed. */
   imported: LocalCosmosTransferSummary | undefined;
   /** Exports to `dataFile` (if given), then stops the client and the server. Safe to call twice. */
@@ -58,12 +78,23 @@ export interface LocalCosmos {
   import(file: string): Promise<LocalCosmosTransferSummary>;
 }
 
+type Collections = Record<CollectionName, StoredDocument[]>;
+
 interface ExportFile {
   format: typeof EXPORT_FORMAT;
   version: typeof EXPORT_VERSION;
+  exportedAt: string;
+  /** Every database on the server, by name, sorted. */
+  databases: Record<string, { collections: Collections }>;
+}
+
+/** Version 1: the one database the server was opened on. */
+interface ExportFileV1 {
+  format: typeof EXPORT_FORMAT;
+  version: 1;
   databaseName: string;
   exportedAt: string;
-  collections: Record<CollectionName, StoredDocument[]>;
+  collections: Collections;
 }
 
 export const LOCAL_DATA_FILE_ERROR_NAME = 'LocalDataFileError';
@@ -98,11 +129,14 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
 
   let store: CosmosSnapshotStore | undefined;
   let imported: LocalCosmosTransferSummary | undefined;
+  let permissionNotes: string[] = [];
   const dataFile = options.dataFile === undefined ? undefined : resolve(options.dataFile);
+  const { port: _port, host: _host, dataFile: _dataFile, ...storeOptions } = options;
+  const serverAccess: LocalServer = { endpoint, storeOptions };
   try {
-    const { port: _port, host: _host, dataFile: _dataFile, ...storeOptions } = options;
     store = await openCosmosStore({ ...storeOptions, endpoint, key: LOCAL_COSMOS_KEY });
-    if (dataFile !== undefined && existsSync(dataFile)) imported = await importFile(store, dataFile);
+    if (dataFile !== undefined) permissionNotes = await tightenPermissions(dataFile);
+    if (dataFile !== undefined && existsSync(dataFile)) imported = await importFile(serverAccess, store, dataFile);
   } catch (error) {
     store?.dispose();
     await stopServer(server);
@@ -114,7 +148,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   const close = (): Promise<void> => {
     closing ??= (async () => {
       try {
-        if (dataFile !== undefined) await exportFile(openedStore, dataFile);
+        if (dataFile !== undefined) await exportFile(serverAccess, dataFile);
       } finally {
         openedStore.dispose();
         await stopServer(server);
@@ -127,54 +161,78 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
     endpoint,
     store: openedStore,
     persistenceNote: persistenceNoteFor(dataFile, imported),
+    permissionNotes,
     imported,
     close,
-    export: (file) => exportFile(openedStore, resolve(file)),
-    import: (file) => importFile(openedStore, resolve(file)),
+    export: (file) => exportFile(serverAccess, resolve(file)),
+    import: (file) => importFile(serverAccess, openedStore, resolve(file)),
   };
+}
+
+/** What export and import need to reach every database of the server. */
+interface LocalServer {
+  endpoint: string;
+  storeOptions: CosmosSnapshotStoreOptions;
+}
+
+async function withClient<T>(server: LocalServer, work: (client: CosmosClient) => Promise<T>): Promise<T> {
+  const client = new CosmosClient(cosmosClientOptions({ endpoint: server.endpoint, key: LOCAL_COSMOS_KEY }));
+  try {
+    return await work(client);
+  } finally {
+    client.dispose();
+  }
 }
 
 function persistenceNoteFor(dataFile: string | undefined, imported: LocalCosmosTransferSummary | undefined): string {
   if (dataFile === undefined) {
     return 'Local Cosmos DB is in memory only: every snapshot is lost when this process stops.';
   }
-  const loaded = imported === undefined ? `${dataFile} did not exist, so the store starts empty` : `loaded ${imported.documentCount} documents from ${dataFile}`;
+  const loaded = imported === undefined
+    ? `${dataFile} did not exist, so the store starts empty`
+    : `loaded ${imported.documentCount} documents from ${dataFile} (${imported.databases.length === 1 ? 'database' : 'databases'} ${imported.databases.join(', ') || '(none)'})`;
   return (
     `Local Cosmos DB is in memory; ${loaded}. Everything is written back to ${dataFile} on a clean shutdown (Ctrl+C); ` +
     'if the process is killed, changes since start are lost.'
   );
 }
 
-async function exportFile(store: CosmosSnapshotStore, file: string): Promise<LocalCosmosTransferSummary> {
+async function exportFile(server: LocalServer, file: string): Promise<LocalCosmosTransferSummary> {
   const startedAt = Date.now();
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: DATA_FOLDER_MODE });
   const temporaryFile = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  const handle = await open(temporaryFile, 'w');
+  const handle = await open(temporaryFile, 'w', DATA_FILE_MODE);
   let documentCount = 0;
+  let databases: string[] = [];
   try {
-    // Streamed by hand, one document per line, in writes of about 1 MB: memory holds one buffer, not the store.
-    const header: Omit<ExportFile, 'collections'> = {
-      format: EXPORT_FORMAT,
-      version: EXPORT_VERSION,
-      databaseName: store.databaseName,
-      exportedAt: new Date().toISOString(),
-    };
-    let buffer = `${JSON.stringify(header).slice(0, -1)},"collections":{`;
-    for (const [collectionIndex, collection] of COLLECTION_NAMES.entries()) {
-      buffer += `${collectionIndex === 0 ? '' : ','}\n${JSON.stringify(collection)}:[`;
-      let first = true;
-      for await (const document of store.scanCollection(collection)) {
-        buffer += `${first ? '' : ','}\n${JSON.stringify(document)}`;
-        first = false;
-        documentCount++;
-        if (buffer.length >= EXPORT_WRITE_SIZE) {
-          await handle.write(buffer);
-          buffer = '';
+    await withClient(server, async (client) => {
+      databases = (await client.databases.readAll().fetchAll()).resources.map((d) => d.id).sort();
+      // Streamed by hand, one document per line, in writes of about 1 MB: memory holds one buffer, not the store.
+      const header: Omit<ExportFile, 'databases'> = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString() };
+      let buffer = `${JSON.stringify(header).slice(0, -1)},"databases":{`;
+      for (const [databaseIndex, databaseName] of databases.entries()) {
+        const database = client.database(databaseName);
+        const present = new Set((await database.containers.readAll().fetchAll()).resources.map((c) => c.id));
+        buffer += `${databaseIndex === 0 ? '' : ','}\n${JSON.stringify(databaseName)}:{"collections":{`;
+        for (const [collectionIndex, collection] of COLLECTION_NAMES.entries()) {
+          buffer += `${collectionIndex === 0 ? '' : ','}\n${JSON.stringify(collection)}:[`;
+          let first = true;
+          const documents = present.has(collection) ? scanContainer(client, databaseName, collection, server.storeOptions.queryPageSize) : [];
+          for await (const document of documents) {
+            buffer += `${first ? '' : ','}\n${JSON.stringify(document)}`;
+            first = false;
+            documentCount++;
+            if (buffer.length >= EXPORT_WRITE_SIZE) {
+              await handle.write(buffer);
+              buffer = '';
+            }
+          }
+          buffer += ']';
         }
+        buffer += '}}';
       }
-      buffer += ']';
-    }
-    await handle.write(buffer);
+      await handle.write(buffer);
+    });
     await handle.write('\n}}\n');
     await handle.sync();
   } catch (error) {
@@ -184,10 +242,20 @@ async function exportFile(store: CosmosSnapshotStore, file: string): Promise<Loc
   }
   await handle.close();
   await rename(temporaryFile, file);
-  return { file, documentCount, durationInMs: Date.now() - startedAt };
+  return { file, databases, documentCount, durationInMs: Date.now() - startedAt };
 }
 
-async function importFile(store: CosmosSnapshotStore, file: string): Promise<LocalCosmosTransferSummary> {
+/** Every document of one container, page by page, without Cosmos system properties. */
+async function* scanContainer(client: CosmosClient, databaseName: string, collection: CollectionName, pageSize = DEFAULT_QUERY_PAGE_SIZE): AsyncIterable<StoredDocument> {
+  const iterator = client.database(databaseName).container(collection).items.query<JSONObject>('SELECT * FROM c', { maxItemCount: pageSize });
+  while (iterator.hasMoreResults()) {
+    const { resources } = await iterator.fetchNext();
+    for (const resource of resources ?? []) yield withoutSystemProperties(resource);
+  }
+}
+
+/** Each database of the file back under its name; the opened store's database through `opened`, others opened here. */
+async function importFile(server: LocalServer, opened: CosmosSnapshotStore, file: string): Promise<LocalCosmosTransferSummary> {
   const startedAt = Date.now();
   let text: string;
   try {
@@ -195,17 +263,27 @@ async function importFile(store: CosmosSnapshotStore, file: string): Promise<Loc
   } catch (error) {
     throw new LocalDataFileError(file, `it cannot be read (${(error as Error).message})`, { cause: error });
   }
-  const exported = parseExport(file, text);
+  const databases = parseExport(file, text);
   let documentCount = 0;
-  for (const collection of COLLECTION_NAMES) {
-    const documents = exported.collections[collection];
-    await store.createMany(collection, documents);
-    documentCount += documents.length;
+  for (const [databaseName, { collections }] of Object.entries(databases)) {
+    const store = databaseName === opened.databaseName
+      ? opened
+      : await openCosmosStore({ ...server.storeOptions, endpoint: server.endpoint, key: LOCAL_COSMOS_KEY, databaseName });
+    try {
+      for (const collection of COLLECTION_NAMES) {
+        const documents = collections[collection];
+        await store.createMany(collection, documents);
+        documentCount += documents.length;
+      }
+    } finally {
+      if (store !== opened) store.dispose();
+    }
   }
-  return { file, documentCount, durationInMs: Date.now() - startedAt };
+  return { file, databases: Object.keys(databases), documentCount, durationInMs: Date.now() - startedAt };
 }
 
-function parseExport(file: string, text: string): ExportFile {
+/** The file's databases by name: version 2 as written, version 1 as its one database. */
+function parseExport(file: string, text: string): ExportFile['databases'] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -215,20 +293,74 @@ function parseExport(file: string, text: string): ExportFile {
   if (!isRecord(parsed) || parsed.format !== EXPORT_FORMAT) {
     throw new LocalDataFileError(file, `it is not a Rewind local Cosmos export (expected "format": "${EXPORT_FORMAT}")`);
   }
-  if (parsed.version !== EXPORT_VERSION) {
-    throw new LocalDataFileError(file, `its version ${JSON.stringify(parsed.version)} is not supported (expected ${EXPORT_VERSION})`);
+  if (typeof parsed.version !== 'number' || !SUPPORTED_VERSIONS.includes(parsed.version)) {
+    throw new LocalDataFileError(file, `its version ${JSON.stringify(parsed.version)} is not supported (expected ${SUPPORTED_VERSIONS.join(' or ')})`);
   }
-  const collections = parsed.collections;
-  if (!isRecord(collections)) throw new LocalDataFileError(file, 'it has no "collections" object');
+  if (parsed.version === 1) {
+    const v1 = parsed as unknown as ExportFileV1;
+    if (typeof v1.databaseName !== 'string' || v1.databaseName === '') throw new LocalDataFileError(file, 'it has no "databaseName"');
+    return { [v1.databaseName]: { collections: checkedCollections(file, parsed.collections, '') } };
+  }
+  const databases = parsed.databases;
+  if (!isRecord(databases)) throw new LocalDataFileError(file, 'it has no "databases" object');
+  return Object.fromEntries(Object.entries(databases).map(([name, database]) => {
+    if (name === '') throw new LocalDataFileError(file, 'a database has an empty name');
+    const prefix = `databases.${name}.`;
+    if (!isRecord(database)) throw new LocalDataFileError(file, `"${prefix.slice(0, -1)}" is not an object`);
+    return [name, { collections: checkedCollections(file, database.collections, prefix) }];
+  }));
+}
+
+function checkedCollections(file: string, collections: unknown, prefix: string): Collections {
+  if (!isRecord(collections)) throw new LocalDataFileError(file, `it has no "${prefix}collections" object`);
   for (const collection of COLLECTION_NAMES) {
     const documents = collections[collection];
-    if (!Array.isArray(documents)) throw new LocalDataFileError(file, `"collections.${collection}" is not an array`);
+    if (!Array.isArray(documents)) throw new LocalDataFileError(file, `"${prefix}collections.${collection}" is not an array`);
     const invalidIndex = documents.findIndex((document) => !isStoredDocument(document));
     if (invalidIndex >= 0) {
-      throw new LocalDataFileError(file, `"collections.${collection}[${invalidIndex}]" lacks a string id, pk, tenantId or type`);
+      throw new LocalDataFileError(file, `"${prefix}collections.${collection}[${invalidIndex}]" lacks a string id, pk, tenantId or type`);
     }
   }
-  return parsed as unknown as ExportFile;
+  return collections as Collections;
+}
+
+/**
+ * Owner-only access to the data file (0600) and its folder (0700), for files and folders made before this rule (or
+ * by hand). A folder is changed only when it is this user's own: not shared (sticky, like /tmp), not another user's,
+ * not the home directory or a filesystem root; otherwise it is only reported. Nothing to do on Windows (no modes).
+ */
+async function tightenPermissions(file: string): Promise<string[]> {
+  if (process.platform === 'win32') return [];
+  const notes: string[] = [];
+  const folder = dirname(file);
+  const folderStats = await stat(folder).catch(() => undefined);
+  if (folderStats && (folderStats.mode & 0o077) !== 0) {
+    const why = sharedFolderReason(folder, folderStats);
+    if (why === undefined) {
+      await chmod(folder, DATA_FOLDER_MODE);
+      notes.push(`the data folder ${folder} was open to others (mode ${octal(folderStats.mode)}); it is now ${octal(DATA_FOLDER_MODE)} (owner only).`);
+    } else {
+      notes.push(`the data folder ${folder} is open to others (mode ${octal(folderStats.mode)}) and was left as it is (${why}); keep the data file in a private folder (REWIND_DATA_FILE).`);
+    }
+  }
+  const fileStats = await stat(file).catch(() => undefined);
+  if (fileStats && (fileStats.mode & 0o077) !== 0) {
+    await chmod(file, DATA_FILE_MODE);
+    notes.push(`the data file ${file} holds the whole directory and was open to others (mode ${octal(fileStats.mode)}); it is now ${octal(DATA_FILE_MODE)} (owner only).`);
+  }
+  return notes;
+}
+
+function sharedFolderReason(folder: string, stats: Stats): string | undefined {
+  if ((stats.mode & 0o1000) !== 0) return 'it is shared (sticky bit)';
+  if (process.getuid !== undefined && stats.uid !== process.getuid()) return 'it belongs to another user';
+  if (folder === homedir()) return 'it is the home directory';
+  if (folder === parse(folder).root) return 'it is a filesystem root';
+  return undefined;
+}
+
+function octal(mode: number): string {
+  return `0${(mode & 0o777).toString(8)}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -134,9 +134,9 @@ describe('Local Cosmos persistence', () => {
 
       const summary = await server.export(file);
 
-      const exported = JSON.parse(await readFile(file, 'utf8')) as { collections: Record<string, unknown[]> };
+      const exported = JSON.parse(await readFile(file, 'utf8')) as { databases: Record<string, { collections: Record<string, unknown[]> }> };
       expect(summary.documentCount).toBe(1);
-      expect(exported.collections).toEqual({ snapshots: [], objects: [buildDocument({ id: 'v1' })], catalog: [] });
+      expect(exported.databases.rewind.collections).toEqual({ snapshots: [], objects: [buildDocument({ id: 'v1' })], catalog: [] });
       expect(await readdir(directory)).toEqual(['export.json']);
     } finally {
       await server.close();

@@ -1,17 +1,19 @@
 /**
  * `rewind diff <kind> <name> [--from <sel>] [--to <sel>]`: only what differs between two versions of one object —
- * its attributes, and for users and groups the relationships that differ between the two sides' snapshots.
+ * its attributes, and the relationships that differ between the two sides' snapshots: for users and groups their
+ * links, for roles their members (principal and scope, from `roleAssignments:<id>`).
  *
  * A selector is a version hash (prefix) from `rewind versions`, a snapshot id, or a time. Defaults: the last two
  * distinct versions (by when each was last current); with only `--from`, the latest version; with only `--to`, the
- * version current before it. A version's side is read at the last snapshot it was current in.
+ * version current before it. A version's side is read at the last snapshot it was current in. A role's versions are
+ * its periods (`SnapshotQueries.roleVersions`): a change of its members alone makes a new one.
  */
-import type { AttributeChange, NamedObject, SnapshotQueries, SnapshotRef, VersionInfo } from '../../query/snapshot-queries';
+import type { AttributeChange, NamedObject, RoleVersionInfo, SnapshotQueries, SnapshotRef, VersionInfo } from '../../query/snapshot-queries';
 import { entryKey } from '../../snapshot/keys';
 import type { CommandContext } from '../context';
 import { ExitCode, NotFoundError } from '../errors';
 import { cell, formatSnapshot, json, kindLabel, objectName, table, truncate } from '../format';
-import { LinkedObject, linkSetAt } from '../links';
+import { LinkedObject, linkSetAt, roleAssignmentsAt } from '../links';
 import { ENTRY_KIND, ObjectEntryKind, resolveObject } from '../resolve';
 
 interface Side {
@@ -21,10 +23,13 @@ interface Side {
   by: 'version' | 'snapshot' | 'default';
 }
 
+/** A linked object; for role assignments (a user's `roles`, a role's `members`) with the assignment's scope. */
+export type ScopedObject = LinkedObject & { directoryScopeId?: string };
+
 export interface RelationshipDifference {
   relationship: 'memberOf' | 'ownerOf' | 'administrativeUnits' | 'roles' | 'members' | 'owners';
   change: 'added' | 'removed';
-  object: LinkedObject;
+  object: ScopedObject;
 }
 
 export async function diffCommand(ctx: CommandContext<'diff'>): Promise<number> {
@@ -33,9 +38,10 @@ export async function diffCommand(ctx: CommandContext<'diff'>): Promise<number> 
   const entryKind = ENTRY_KIND[options.kind];
   const versions = (await queries.versions(entryKind, object.id)).sort((a, b) => a.lastSeen.snapshotId.localeCompare(b.lastSeen.snapshotId));
   if (!versions.length) throw new NotFoundError(`no version of ${options.kind} ${objectName(object)} is stored`, 'run `rewind check`');
+  const rolePeriods = entryKind === 'roleDefinition' ? await queries.roleVersions(object.id) : undefined;
   const header = `${kindLabel(object.kind)} ${objectName(object)} (${object.id})`;
-  if (versions.length === 1 && options.from === undefined && options.to === undefined) {
-    const [only] = versions;
+  if ((rolePeriods ?? versions).length === 1 && options.from === undefined && options.to === undefined) {
+    const [only] = rolePeriods ?? versions;
     if (options.global.json) {
       output.stdout(json({ object: describe(object), from: null, to: side(only, 'default'), attributes: [], relationships: [], note: 'only one version is stored' }));
     } else {
@@ -43,13 +49,15 @@ export async function diffCommand(ctx: CommandContext<'diff'>): Promise<number> 
     }
     return ExitCode.ok;
   }
-  const to = options.to !== undefined ? await select(queries, entryKind, object.id, versions, options.to, '--to') : side(versions.at(-1)!, 'default');
+  const to = options.to !== undefined ? await select(queries, entryKind, object.id, versions, options.to, '--to') : side((rolePeriods ?? versions).at(-1)!, 'default');
   const from = options.from !== undefined
     ? await select(queries, entryKind, object.id, versions, options.from, '--from')
-    : previousSide(versions, to) ?? to;
+    : (rolePeriods ? previousPeriod(rolePeriods, to) : previousSide(versions, to)) ?? to;
   const diff = from.hash === to.hash ? { attributes: [] as AttributeChange[] } : await queries.diffVersions(entryKind, object.id, from.hash, to.hash);
   const attributes = await withManagerNames(queries, diff.attributes);
-  const relationships = entryKind === 'user' || entryKind === 'group' ? await relationshipDifferences(queries, entryKind, object.id, from.snapshot, to.snapshot) : [];
+  const relationships = entryKind === 'user' || entryKind === 'group'
+    ? await relationshipDifferences(queries, entryKind, object.id, from.snapshot, to.snapshot)
+    : entryKind === 'roleDefinition' ? await roleMemberDifferences(queries, object.id, from.snapshot, to.snapshot) : [];
 
   if (options.global.json) {
     output.stdout(json({ object: describe(object), from, to, attributes, ...(diff.links ? { links: diff.links } : {}), relationships }));
@@ -58,7 +66,7 @@ export async function diffCommand(ctx: CommandContext<'diff'>): Promise<number> 
   output.stdout(`${header}\n`);
   output.stdout(table(['', 'VERSION', 'SNAPSHOT'], [['from', from.hash.slice(0, 12), formatSnapshot(from.snapshot)], ['to', to.hash.slice(0, 12), formatSnapshot(to.snapshot)]]));
   if (!attributes.length && !relationships.length) {
-    output.stdout(`\nNo differences.${from.hash === to.hash && options.from === undefined ? ' Only one version is current in that range.' : ''}\n`);
+    output.stdout(`\nNo differences.${from.snapshot.snapshotId === to.snapshot.snapshotId && options.from === undefined ? ' Only one version is current in that range.' : ''}\n`);
     return ExitCode.ok;
   }
   if (attributes.length) {
@@ -80,8 +88,14 @@ function describe(object: NamedObject & { existsNow?: boolean }) {
   return { kind: kindLabel(object.kind), id: object.id, displayName: object.displayName, userPrincipalName: object.userPrincipalName, existsNow: object.existsNow };
 }
 
-function side(version: VersionInfo, by: Side['by']): Side {
+function side(version: VersionInfo | RoleVersionInfo, by: Side['by']): Side {
   return { hash: version.hash, snapshot: version.lastSeen, by };
+}
+
+/** A role's period current before `to`'s snapshot (its definition or its members differ from `to`'s). */
+function previousPeriod(periods: RoleVersionInfo[], to: Side): Side | undefined {
+  const chosen = periods.filter((p) => p.lastSeen.snapshotId < to.snapshot.snapshotId).at(-1);
+  return chosen ? side(chosen, 'default') : undefined;
 }
 
 /** The distinct version current before `to` (the one last seen most recently before `to` was). */
@@ -139,6 +153,23 @@ export async function relationshipDifferences(queries: SnapshotQueries, kind: 'u
   return result;
 }
 
-function display(o: LinkedObject): string {
-  return 'userPrincipalName' in o ? objectName(o) : o.displayName;
+/** Members (principal and scope) given or taken the role between the two snapshots; a principal is a user or a group. */
+export async function roleMemberDifferences(queries: SnapshotQueries, roleId: string, from: SnapshotRef, to: SnapshotRef): Promise<RelationshipDifference[]> {
+  if (from.snapshotId === to.snapshotId) return [];
+  const [fromSnapshot, toSnapshot] = [await queries.resolveSnapshot(from.snapshotId), await queries.resolveSnapshot(to.snapshotId)];
+  const [before, after] = [await roleAssignmentsAt(queries, roleId, fromSnapshot), await roleAssignmentsAt(queries, roleId, toSnapshot)];
+  const keyOf = (a: { principal: NamedObject; directoryScopeId: string }) => `${a.principal.id}|${a.directoryScopeId}`;
+  const [beforeKeys, afterKeys] = [new Set(before.map(keyOf)), new Set(after.map(keyOf))];
+  const difference = (change: 'added' | 'removed', a: { principal: NamedObject; directoryScopeId: string }): RelationshipDifference => ({
+    relationship: 'members', change, object: { ...a.principal, directoryScopeId: a.directoryScopeId },
+  });
+  return [
+    ...after.filter((a) => !beforeKeys.has(keyOf(a))).map((a) => difference('added', a)),
+    ...before.filter((a) => !afterKeys.has(keyOf(a))).map((a) => difference('removed', a)),
+  ];
+}
+
+function display(o: ScopedObject): string {
+  const name = 'userPrincipalName' in o ? objectName(o) : o.displayName;
+  return o.directoryScopeId && o.directoryScopeId !== '/' ? `${name} (scope ${o.directoryScopeId})` : name;
 }
