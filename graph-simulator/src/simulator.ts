@@ -27,6 +27,8 @@ export interface GraphSimulatorOptions {
   users?: number;
   /** Graph's throttling model; on by default. */
   throttle?: boolean;
+  /** A lowered per-app-and-tenant write quota (default Graph's 3,000 writes per 150 s), for pacing tests. */
+  writeQuota?: { limit: number; windowInMs: number };
   /** Added to every HTTP request, ± `latencyJitter` (a fraction, default 0.2). */
   latencyMs?: number;
   latencyJitter?: number;
@@ -172,7 +174,7 @@ export class GraphSimulator {
   }
 
   private newGovernor(): ThrottleGovernor {
-    return new ThrottleGovernor({ now: () => performance.now(), tenantId: this.currentDirectory.tenantId });
+    return new ThrottleGovernor({ now: () => performance.now(), tenantId: this.currentDirectory.tenantId, ...(this.options.writeQuota ? { tenantApplicationWrites: this.options.writeQuota } : {}) });
   }
 
   // ------------------------------------------------------------------ HTTP

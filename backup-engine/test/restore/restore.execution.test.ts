@@ -173,7 +173,7 @@ describe('when writes would exceed the write quota', () => {
   it('then the pacer lets a full window through at once, then waits exactly until the oldest writes leave the window', async () => {
     let now = 0;
     const sleeps: number[] = [];
-    const pacer = new WritePacer({ writesPerWindow: 3000, windowMs: 150_000, now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } });
+    const pacer = new WritePacer({ writesPerWindow: 3000, windowMs: 150_000, marginMs: 0, now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } });
     await pacer.take(2000);
     now = 10_000;
     await pacer.take(1000);

@@ -9,9 +9,9 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { Activity, ConversationReference, INVOKE_RESPONSE_KEY, ResourceResponse, TestAdapter, TurnContext } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
-import { GraphDirectoryWriter, SnapshotStore } from '../../../backup-engine/src';
+import { GraphDirectoryWriter, SnapshotStore, WriteQuota } from '../../../backup-engine/src';
 import { EngineFixture, startEngine } from '../../../backup-engine/test/support/engine-fixture';
-import { DEMO_HELPDESK_GROUP_ID, DEMO_SECURITY_LEADS_GROUP_ID, PLAYGROUND_CURRENT_USER, PLAYGROUND_USERS, PlaygroundUser } from '../../../graph-simulator/src';
+import { DEMO_HELPDESK_GROUP_ID, DEMO_SECURITY_LEADS_GROUP_ID, GraphSimulatorOptions, PLAYGROUND_CURRENT_USER, PLAYGROUND_USERS, PlaygroundUser } from '../../../graph-simulator/src';
 import type { AdaptiveCard } from '../../../cards/render';
 import { createBotApp, RewindBot } from '../../src/app';
 import { RewindService, RewindServiceOptions } from '../../src/rewind-service';
@@ -112,10 +112,16 @@ function collect(activities: Partial<Activity>[]): Sent {
   };
 }
 
-export async function startBotHarness(): Promise<BotHarness> {
-  const engine = await startEngine();
+export interface BotHarnessOptions {
+  simulator?: GraphSimulatorOptions;
+  /** The write quota the bot's Graph writer paces itself to (default Graph's). */
+  writeQuota?: WriteQuota;
+}
+
+export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
+  const engine = await startEngine(options.simulator);
   await engine.backup();
-  const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url, backoff: { baseDelayInMs: 5, maxDelayInMs: 50 } });
+  const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url, backoff: { baseDelayInMs: 5, maxDelayInMs: 50 }, ...(options.writeQuota ? { writeQuota: options.writeQuota } : {}) });
   const adapter = new BotTestAdapter(undefined, { channelId: 'msteams' });
   let serviceOverrides: Partial<RewindServiceOptions> = {};
   const makeService = () => new RewindService({

@@ -77,6 +77,11 @@ export interface ThrottleGovernorOptions {
   tenantId: string;
   /** App-wide (all tenants) usage; pass one instance to several governors to model one app in many tenants. */
   applicationLedger?: ApplicationLedger;
+  /**
+   * The per-app-and-tenant write quota, when a test lowers it (a tenant whose quota other apps already use);
+   * default Graph's 3,000 writes per 150 s.
+   */
+  tenantApplicationWrites?: { limit: number; windowInMs: number };
 }
 
 /** Charges younger than `lengthInMs`; a charge made at `t` stops counting at `t + lengthInMs`. */
@@ -161,6 +166,7 @@ export class ThrottleGovernor {
   private readonly applicationLedger: ApplicationLedger;
   private readonly tenantApplications = new Map<string, Meters>();
   private readonly tenantWrites = new SlidingWindow(THROTTLE_LIMITS.tenantWrites.windowInMs);
+  private readonly writeQuota: { limit: number; windowInMs: number };
 
   constructor(options: ThrottleGovernorOptions) {
     if (typeof options.tenantId !== 'string' || options.tenantId === '') {
@@ -168,6 +174,7 @@ export class ThrottleGovernor {
     }
     this.now = options.now;
     this.tenantId = options.tenantId;
+    this.writeQuota = options.tenantApplicationWrites ?? THROTTLE_LIMITS.tenantApplicationWrites;
     this.applicationLedger = options.applicationLedger ?? new ApplicationLedger();
   }
 
@@ -212,7 +219,7 @@ export class ThrottleGovernor {
       },
       {
         window: pair.writes,
-        limit: THROTTLE_LIMITS.tenantApplicationWrites.limit,
+        limit: this.writeQuota.limit,
         amount: writes,
         scope: `Tenant_Application/Write/${suffix}`,
         information: 'WriteLimitExceeded',
@@ -247,7 +254,7 @@ export class ThrottleGovernor {
     if (!meters) {
       meters = {
         resourceUnits: new SlidingWindow(THROTTLE_LIMITS.tenantApplicationResourceUnits.windowInMs),
-        writes: new SlidingWindow(THROTTLE_LIMITS.tenantApplicationWrites.windowInMs),
+        writes: new SlidingWindow(this.writeQuota.windowInMs),
       };
       this.tenantApplications.set(appId, meters);
     }
