@@ -35,6 +35,7 @@ import {
   LinkWrite,
   LinkWriteResult,
   LiveObject,
+  LiveRoleDefinition,
   TemporaryAccessPass,
   WriteFailure,
 } from '../ports/directory-writer';
@@ -283,6 +284,12 @@ export class GraphDirectoryWriter implements DirectoryWriter {
 
   async listRoleAssignments(filter: { principalId?: string; roleDefinitionId?: string }): Promise<RoleAssignmentRecord[]> {
     return (await this.http.listAll(roleAssignmentsQuery(filter))).map(toRoleAssignment);
+  }
+
+  /** The default representation: small and unpaged, and it carries `isPrivileged` (absent → false). */
+  async listRoleDefinitions(): Promise<Map<string, LiveRoleDefinition>> {
+    const definitions = await this.http.listAll('/roleManagement/directory/roleDefinitions');
+    return new Map(definitions.map((d) => [asString(d.id), { displayName: asString(d.displayName), templateId: asString(d.templateId ?? d.id), isPrivileged: d.isPrivileged === true }]));
   }
 
   async findUserByPrincipalName(userPrincipalName: string): Promise<{ id: string } | undefined> {

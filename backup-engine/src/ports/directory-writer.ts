@@ -22,6 +22,13 @@ export interface LiveObject {
   attributes: Attributes;
 }
 
+export interface LiveRoleDefinition {
+  displayName: string;
+  templateId: string;
+  /** Graph's `isPrivileged`: the role's permissions can compromise the tenant. */
+  isPrivileged: boolean;
+}
+
 export type LinkRelation = 'members' | 'owners' | 'unitMembers' | 'manager' | 'roleAssignment';
 
 /**
@@ -82,6 +89,8 @@ export interface DirectoryWriter {
   /** The live object of this kind holding this mailNickname, if any. */
   findByMailNickname(kind: 'user' | 'group', mailNickname: string): Promise<{ id: string } | undefined>;
   listSubscribedSkus(): Promise<SubscribedSkuRecord[]>;
+  /** The directory's role definitions now, by id (one read): what makes a role privileged live. */
+  listRoleDefinitions(): Promise<Map<string, LiveRoleDefinition>>;
 
   // ------------------------------------------------------------ writes
   /** Restores from the recycle bin (same id, creation time and links); `alreadyDone` when already live. */

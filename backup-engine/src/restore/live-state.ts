@@ -1,19 +1,20 @@
 /**
  * Reads the live state a plan is computed against: every object the desired state names (in the directory, in the
  * recycle bin, or gone), the current links of the objects being restored, who holds the UPNs and mailNicknames a
- * restore would use, and the SKUs' free seats. Re-read just before execution to detect drift.
+ * restore would use, the SKUs' free seats, and what makes the targets privileged now (their roles, directly and
+ * through role-assignable groups). Re-read just before execution to detect drift.
  */
 import { ObjectKind } from '../model/directory';
 import { DirectoryWriter } from '../ports/directory-writer';
 import { runLimited } from '../snapshot/repository';
-import { DesiredState, LiveState, RestoreOptions, RestoreTarget } from './types';
+import { DesiredState, LivePrivilege, LiveState, RestoreOptions, RestoreTarget } from './types';
 
 const READ_CONCURRENCY = 8;
 
 export async function readLiveState(writer: DirectoryWriter, desired: DesiredState, targets: RestoreTarget[], options: Pick<RestoreOptions, 'asNew'>): Promise<LiveState> {
   const live: LiveState = {
     objects: {}, memberOf: {}, ownedGroups: {}, members: {}, owners: {}, managers: {}, assignmentsOf: {}, assignmentsFor: {},
-    userPrincipalNames: {}, mailNicknames: {}, skus: [],
+    userPrincipalNames: {}, mailNicknames: {}, skus: [], privilege: { roles: {}, groups: {} },
   };
   const kinds = new Map<string, ObjectKind[]>();
   const want = (id: string, ...k: ObjectKind[]) => kinds.set(id, [...new Set([...(kinds.get(id) ?? []), ...k])]);
@@ -74,5 +75,50 @@ export async function readLiveState(writer: DirectoryWriter, desired: DesiredSta
     if (holder) live.mailNicknames[`${kind}:${nickname.toLowerCase()}`] = holder.id;
   });
   live.skus = await writer.listSubscribedSkus();
+  live.privilege = await readLivePrivilege(writer, live, targetObjects.map((o) => o.id), [
+    ...targets.filter((t) => t.kind === 'role').map((t) => t.id),
+    ...desired.objects.flatMap((o) => o.roles.map((r) => r.roleDefinitionId)),
+  ]);
   return live;
+}
+
+/**
+ * The privilege facts of live principals (`live` already holds their direct role assignments, memberships and, for
+ * users, owned groups): the role-assignable groups among those groups with the roles each holds now, and the live
+ * definitions of every role involved. Reads: the groups not yet known (one `$batch` of objects), each role-assignable
+ * group's role assignments, and the role definitions (one list).
+ */
+export async function readLivePrivilege(writer: DirectoryWriter, live: Pick<LiveState, 'objects' | 'memberOf' | 'ownedGroups' | 'assignmentsOf'>, principalIds: string[], extraRoleIds: string[] = []): Promise<LivePrivilege> {
+  const related = new Map<string, { groupId: string; relation: 'member' | 'owner' }[]>();
+  for (const id of principalIds) {
+    related.set(id, [
+      ...(live.memberOf[id]?.groups ?? []).map((groupId) => ({ groupId, relation: 'member' as const })),
+      ...(live.ownedGroups[id] ?? []).map((groupId) => ({ groupId, relation: 'owner' as const })),
+    ]);
+  }
+  const groupIds = [...new Set([...related.values()].flat().map((r) => r.groupId))];
+  const unknown = groupIds.filter((id) => live.objects[id] === undefined);
+  const found = unknown.length ? await writer.getLiveObjects(unknown.map((id) => ({ id, kinds: ['group' as const] }))) : new Map();
+  const groupOf = (id: string) => live.objects[id] ?? found.get(id);
+  const assignable = groupIds.filter((id) => groupOf(id)?.state === 'live' && groupOf(id)?.attributes.isAssignableToRole === true);
+  const groupRoles = new Map<string, string[]>();
+  await runLimited(assignable, READ_CONCURRENCY, async (groupId) => {
+    groupRoles.set(groupId, (await writer.listRoleAssignments({ principalId: groupId })).map((a) => a.roleDefinitionId));
+  });
+  const privilege: LivePrivilege = { roles: {}, groups: {} };
+  for (const [principalId, links] of related) {
+    const groups = links.filter((l) => groupRoles.has(l.groupId)).map((l) => ({
+      groupId: l.groupId, relation: l.relation, displayName: String(groupOf(l.groupId)?.attributes.displayName ?? l.groupId), roleDefinitionIds: [...new Set(groupRoles.get(l.groupId)!)].sort(),
+    }));
+    if (groups.length) privilege.groups[principalId] = groups;
+  }
+  const roleIds = new Set([...extraRoleIds, ...principalIds.flatMap((id) => (live.assignmentsOf[id] ?? []).map((a) => a.roleDefinitionId)), ...[...groupRoles.values()].flat()]);
+  if (roleIds.size) {
+    const definitions = await writer.listRoleDefinitions();
+    for (const id of [...roleIds].sort()) {
+      const definition = definitions.get(id);
+      if (definition) privilege.roles[id] = definition;
+    }
+  }
+  return privilege;
 }

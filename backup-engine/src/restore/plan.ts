@@ -12,6 +12,7 @@
 import { LinkRef } from '../model/directory';
 import { contentHash } from '../snapshot/canonical';
 import { attributeChanges, writableAttributes } from './attributes';
+import { judgeSensitivity } from './sensitivity';
 import {
   DesiredObject,
   DesiredState,
@@ -26,7 +27,7 @@ import {
   SkipReason,
 } from './types';
 
-export const GLOBAL_ADMINISTRATOR_TEMPLATE_ID = '62e90394-69f5-4237-9190-012177145e10';
+export { GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from './sensitivity';
 
 interface DraftStep {
   key: string;
@@ -41,7 +42,6 @@ class PlanBuilder {
   readonly drafts: DraftStep[] = [];
   readonly skips: PlanSkip[] = [];
   readonly warnings = new Set<string>();
-  readonly privileged = new Set<string>();
   /** Old object id → how steps refer to it, and the draft key of the step that makes it exist (if any). */
   readonly refs = new Map<string, { ref: ObjectRef; madeBy?: string }>();
   /** Objects this plan cannot touch (skipped): their links are skipped too, without repeating the reason. */
@@ -125,14 +125,6 @@ function planObject(b: PlanBuilder, object: DesiredObject): void {
   const name = b.name(object.id);
   const live = b.live.objects[object.id] ?? null;
   const synced = object.attributes.onPremisesSyncEnabled === true;
-  if (object.kind === 'user') {
-    for (const role of object.roles) {
-      const facts = b.desired.roleFacts[role.roleDefinitionId];
-      if (facts?.templateId === GLOBAL_ADMINISTRATOR_TEMPLATE_ID) b.privileged.add(`${name} is a Global Administrator`);
-      else if (facts?.isPrivileged) b.privileged.add(`${name} holds the privileged role ${facts.displayName}`);
-    }
-  }
-  if (object.kind === 'group' && object.attributes.isAssignableToRole === true) b.privileged.add(`${name} is a role-assignable group`);
   if (object.kind === 'user' && b.options.asNew) {
     planCopy(b, object);
     return;
@@ -456,7 +448,6 @@ function groupWritable(b: PlanBuilder, groupId: string, objectId: string, what: 
     b.skip('dynamicMembership', objectId, `${what} ${groupName} is computed by its dynamic rule and is not written`, { relatedId: groupId, relation });
     return false;
   }
-  if (facts?.isAssignableToRole) b.privileged.add(`${groupName} is a role-assignable group`);
   return true;
 }
 
@@ -477,8 +468,6 @@ function planRole(b: PlanBuilder, roleDefinitionId: string): void {
     b.skip('notInSnapshot', roleDefinitionId, `role ${roleDefinitionId} is not in ${describeSource(b.desired)}`);
     return;
   }
-  if (role.templateId === GLOBAL_ADMINISTRATOR_TEMPLATE_ID) b.privileged.add('the Global Administrator role');
-  else if (role.isPrivileged) b.privileged.add(`the privileged role ${role.displayName}`);
   const current = b.live.assignmentsFor[roleDefinitionId] ?? [];
   const key = (principalId: string, scope: string) => `${principalId}|${scope}`;
   const currentKeys = new Set(current.map((a) => key(a.principalId, a.directoryScopeId)));
@@ -527,7 +516,7 @@ function finish(b: PlanBuilder, targets: RestoreTarget[]): RestorePlan {
     steps,
     skips,
     warnings: [...b.warnings].sort(),
-    sensitivity: { privileged: b.privileged.size > 0, reasons: [...b.privileged].sort() },
+    sensitivity: judgeSensitivity({ targets, desired: b.desired, live: b.live, steps: unique.map((d) => ({ key: d.key, action: d.action })), name: (id) => b.name(id) }),
     counts: { steps: steps.length, skips: skips.length, byAction },
     incomplete: skips.length > 0,
   };

@@ -71,6 +71,16 @@ export interface LiveState {
   /** `user:` / `group:` + lower-cased mailNickname → the live object holding it. */
   mailNicknames: Record<string, string>;
   skus: SubscribedSkuRecord[];
+  /** What makes the objects privileged now (for the plan's sensitivity, judged from the snapshot and from now). */
+  privilege: LivePrivilege;
+}
+
+/** Privilege read live: the targets' roles now, directly and through role-assignable groups they belong to or own. */
+export interface LivePrivilege {
+  /** Facts of every role definition a target holds now (directly or through a group) or a plan restores. */
+  roles: Record<string, { displayName: string; templateId: string; isPrivileged: boolean }>;
+  /** Target id → the role-assignable groups it is a member or owner of now, with the roles each group holds. */
+  groups: Record<string, { groupId: string; displayName: string; relation: 'member' | 'owner'; roleDefinitionIds: string[] }[]>;
 }
 
 export interface RestoreOptions {

@@ -50,7 +50,7 @@ function liveState(objects: Record<string, LiveObject | null>, extra: Partial<Li
   return {
     objects, memberOf: {}, ownedGroups: {}, members: {}, owners: {}, managers: {}, assignmentsOf: {}, assignmentsFor: {},
     userPrincipalNames: Object.fromEntries(Object.values(objects).filter((o): o is LiveObject => o?.state === 'live' && o.kind === 'user').map((o) => [String(o.attributes.userPrincipalName).toLowerCase(), o.id])),
-    mailNicknames: {}, skus: [
+    mailNicknames: {}, privilege: { roles: {}, groups: {} }, skus: [
       { skuId: ids.e5, skuPartNumber: 'SPE_E5', enabledUnits: 10, consumedUnits: 5 },
       { skuId: ids.pbi, skuPartNumber: 'POWER_BI_PRO', enabledUnits: 18, consumedUnits: 18 },
     ],
@@ -101,7 +101,7 @@ describe('when Bob is in the recycle bin', () => {
     expect(types).toEqual(expect.arrayContaining(['addLink', 'addRoleAssignment', 'setManager']));
     expect(types).not.toContain('assignLicenses');
     expect(plan.skips.map((s) => s.reason).sort()).toEqual(['distributionList', 'dynamicMembership', 'linkedObjectMissing']);
-    expect(plan.sensitivity.reasons).toContain('Bob Kelly is a Global Administrator');
+    expect(plan.sensitivity.reasons).toEqual(['Bob Kelly is a Global Administrator in the backup', 'the plan assigns Global Administrator to Bob Kelly']);
     expect(plan.incomplete).toBe(true);
     for (const step of plan.steps.slice(1)) expect(step.dependsOn).toContain('s001');
   });
