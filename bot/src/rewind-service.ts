@@ -368,6 +368,9 @@ export class RewindService {
     const notices: string[] = [];
     if (body.onPremisesSyncEnabled === true) notices.push('This object is synced from on-premises Active Directory: restore it there; changes made here are overwritten by the next sync.');
     if (state === 'deleted' && kind === 'user') notices.push('A recreated user gets a new id and a new password (shown once to the requester in a personal chat).');
+    for (const r of await queries.recreations(id)) {
+      notices.push(`Recreated by Rewind on ${formatWhen(r.at)} (restore ${r.restoreId}) under a new id; its versions before that are of the ${r.kind} it continues, and restores from them apply to it.`);
+    }
 
     const upn = typeof body.userPrincipalName === 'string' ? body.userPrincipalName : '';
     const [local, domain] = upn.split('@');

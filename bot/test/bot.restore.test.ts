@@ -4,7 +4,7 @@
  * posted; the tenant (the simulator's directory) is what the assertions read.
  */
 import { DEMO_BOB_ID, DEMO_SECURITY_LEADS_GROUP_ID } from '../../graph-simulator/src';
-import { RestoreRecords } from '../../backup-engine/src';
+import { RestoreRecords, SnapshotQueries } from '../../backup-engine/src';
 import { Verbs } from '../../cards/verbs';
 import type { AdaptiveCard } from '../../cards/render';
 import { BotHarness, OPS_CHANNEL, PEOPLE, actionsOf, clickData, personal, startBotHarness, textOf } from './support/bot-harness';
@@ -280,5 +280,31 @@ describe('when a helpdesk user restores a deleted user through the bot', () => {
     const trail = await new RestoreRecords(h.store, h.engine.tenantId).auditTrail();
     expect(trail).toHaveLength(0);
     expect(h.bot.pendingExecutions.size).toBe(0);
+  });
+});
+
+describe('when a user Rewind recreated is looked at and restored again from the old backup', () => {
+  it('then the card shows one Bob across the recreate, says so, and a second request plans nothing', async () => {
+    const d = h.engine.simulator.directory;
+    d.deleteUser(DEMO_BOB_ID);
+    d.purgeDeleted(DEMO_BOB_ID);
+    const { requested } = await requestBobRestore();
+    const approval = requested.activities.find((a) => a.type === 'message' && a.attachments?.length)!.attachments![0].content as AdaptiveCard;
+    await h.invoke(PEOPLE.megan, Verbs.approve, clickData(approval, Verbs.approve, { comment: '' }));
+    await h.invoke(PEOPLE.adele, Verbs.approve, clickData(approval, Verbs.approve, { comment: '' }));
+    await h.bot.whenIdle();
+    const newBob = d.getUser('bob@contoso.example')!;
+    expect(newBob.id).not.toBe(DEMO_BOB_ID);
+    await h.engine.backup();
+
+    const said = await h.say(PEOPLE.alex, 'restore user bob');
+    expect(said.cards).toHaveLength(1);
+    const card = textOf(said.cards[0]);
+    expect(card).toContain(newBob.id);
+    expect(card).toMatch(/Recreated by Rewind on .* under a new id/);
+    // The first backup's version (his old id) is offered on the card; requesting it again changes nothing.
+    const firstSnapshot = (await new SnapshotQueries(h.store, h.engine.tenantId).listSnapshots())[0].id;
+    const again = await h.invoke(PEOPLE.alex, Verbs.requestApproval, clickData(said.cards[0], Verbs.requestApproval, { reason: 'again', snapshotId: firstSnapshot }), personal(PEOPLE.alex));
+    expect(textOf(again.invokeCard)).toMatch(/Nothing to restore/);
   });
 });

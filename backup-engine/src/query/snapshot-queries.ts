@@ -4,6 +4,11 @@
  *
  * Lookups are point reads: an entry's history (`history` document in the entry's partition), its versions (by
  * hash), the name index; a tenant diff walks only the manifest subtrees that differ.
+ *
+ * Object lineage (lineage/lineage.ts): an object Rewind recreated is the same object under a new id. Every query
+ * here follows the chain — an entry's history is the merged history of every id the object had, names and ids
+ * resolve to the current id, and diffs compare sets by current ids — so "versions of Bob" spans the recreate and a
+ * diff across it shows what changed, not "Bob deleted, Bob created".
  */
 import { LinkRef, ObjectKind } from '../model/directory';
 import { SnapshotStore } from '../ports/snapshot-store';
@@ -12,6 +17,7 @@ import { canonicalJson } from '../snapshot/canonical';
 import { HistoryDocument, HistoryEvent, SnapshotDocument } from '../snapshot/documents';
 import { EntryKind, entryKey, parseEntryKey } from '../snapshot/keys';
 import { diffManifests } from '../snapshot/manifest';
+import { Lineage, Recreation } from '../lineage/lineage';
 import { SnapshotRepository } from '../snapshot/repository';
 import { lookupNames } from './name-index';
 
@@ -38,6 +44,8 @@ export interface SnapshotRef {
 
 export interface VersionInfo {
   hash: string;
+  /** The object id this version was stored under (an earlier id when Rewind recreated the object since). */
+  objectId: string;
   firstSeen: SnapshotRef;
   lastSeen: SnapshotRef;
   /** How many separate periods the object had this exact version (it can change and change back). */
@@ -117,12 +125,27 @@ export class SnapshotNotFoundError extends Error {
   }
 }
 
+/** A history event with the entry key it was recorded under (one of the keys of an object's lineage). */
+type KeyedEvent = HistoryEvent & { key: string };
+
 export class SnapshotQueries {
   readonly repository: SnapshotRepository;
   private snapshotsCache?: SnapshotDocument[];
+  private lineageCache?: Promise<Lineage>;
 
-  constructor(store: SnapshotStore, readonly tenantId: string) {
+  constructor(readonly store: SnapshotStore, readonly tenantId: string) {
     this.repository = new SnapshotRepository(store, tenantId);
+  }
+
+  /** The tenant's object lineage (one partition read per instance). */
+  lineage(): Promise<Lineage> {
+    this.lineageCache ??= Lineage.load(this.store, this.tenantId);
+    return this.lineageCache;
+  }
+
+  /** The recreates of an object, oldest first: when, by which restore, from which id to which. */
+  async recreations(id: string): Promise<Recreation[]> {
+    return (await this.lineage()).recreations(id);
   }
 
   async listSnapshots(): Promise<SnapshotDocument[]> {
@@ -147,42 +170,74 @@ export class SnapshotQueries {
     return candidates.at(-1)!;
   }
 
+  /**
+   * Objects by id, UPN, mail or name prefix, each once under its current id (an object Rewind recreated is found
+   * by its old and its new id and names, as one object).
+   */
   async findObjects(text: string): Promise<FoundObject[]> {
     const trimmed = text.trim();
     const latest = (await this.listSnapshots()).at(-1);
+    const lineage = await this.lineage();
+    let keys: string[];
     if (GUID.test(trimmed)) {
-      const id = trimmed.toLowerCase();
-      const histories = await this.repository.readHistories(NAMED_KINDS.map((k) => entryKey(k, id)));
-      return this.describe(histories.filter((h): h is HistoryDocument => !!h), latest);
+      const ids = lineage.chain(trimmed.toLowerCase());
+      keys = NAMED_KINDS.flatMap((k) => ids.map((id) => entryKey(k, id)));
+    } else {
+      keys = [...new Set((await lookupNames(this.repository, trimmed)).map((e) => e.key))];
     }
-    const entries = await lookupNames(this.repository, trimmed);
-    const keys = [...new Set(entries.map((e) => e.key))];
-    const histories = await this.repository.readHistories(keys);
-    return this.describe(histories.filter((h): h is HistoryDocument => !!h), latest);
+    const histories = (await this.repository.readHistories(keys)).filter((h): h is HistoryDocument => !!h);
+    return this.describe(histories, latest, lineage);
   }
 
-  private async describe(histories: HistoryDocument[], latest: SnapshotDocument | undefined): Promise<FoundObject[]> {
-    const committed = await this.committedIds();
-    return histories.flatMap((history) => {
-      const events = history.events.filter((e) => committed.has(e.snapshotId));
-      if (!events.length) return [];
+  private async describe(histories: HistoryDocument[], latest: SnapshotDocument | undefined, lineage: Lineage): Promise<FoundObject[]> {
+    const byObject = new Map<string, { kind: NamedKind; id: string }>();
+    for (const history of histories) {
       const { kind, id } = parseEntryKey(history.key);
-      const last = events.at(-1)!;
-      return [{
-        kind: kind as NamedKind, id: id!, displayName: history.label?.displayName ?? history.label?.userPrincipalName ?? id!,
-        userPrincipalName: history.label?.userPrincipalName, existsNow: !!latest && last.hash !== null,
-      }];
-    });
+      const current = lineage.current(id!);
+      byObject.set(`${kind}:${current}`, { kind: kind as NamedKind, id: current });
+    }
+    const found: FoundObject[] = [];
+    for (const { kind, id } of byObject.values()) {
+      const events = await this.events(entryKey(kind, id));
+      if (!events.length) continue;
+      const label = await this.labelOf(kind, id, lineage);
+      found.push({
+        kind, id, displayName: label?.displayName ?? label?.userPrincipalName ?? id,
+        userPrincipalName: label?.userPrincipalName, existsNow: !!latest && events.at(-1)!.hash !== null,
+      });
+    }
+    return found;
+  }
+
+  /** The newest label any id of the object's lineage has (the current id's, once a backup has seen it). */
+  private async labelOf(kind: NamedKind, id: string, lineage: Lineage): Promise<HistoryDocument['label'] | undefined> {
+    const ids = lineage.chain(id).reverse();
+    const histories = await this.repository.readHistories(ids.map((i) => entryKey(kind, i)));
+    return histories.find((h) => h?.label)?.label;
   }
 
   private async committedIds(): Promise<Set<string>> {
     return new Set((await this.listSnapshots()).map((s) => s.id));
   }
 
-  private async events(key: string): Promise<HistoryEvent[]> {
-    const [history] = await this.repository.readHistories([key]);
+  /**
+   * The committed history of an entry, merged across every id of the object's lineage: `user:<new id>` includes the
+   * events of `user:<old id>`, each event keeping the key its version is stored under. Events of one snapshot
+   * keep the lineage's order (the old id's deletion before the new id's first version).
+   */
+  private async events(key: string): Promise<KeyedEvent[]> {
+    const { kind, id } = parseEntryKey(key);
+    const keys = id === undefined ? [key] : (await this.lineage()).chain(id).map((chainId) => entryKey(kind, chainId));
+    const histories = await this.repository.readHistories(keys);
     const committed = await this.committedIds();
-    return (history?.events ?? []).filter((e) => committed.has(e.snapshotId));
+    const merged = histories.flatMap((history, order) => (history?.events ?? []).filter((e) => committed.has(e.snapshotId)).map((e) => ({ ...e, key: keys[order], order })));
+    merged.sort((a, b) => (a.snapshotId < b.snapshotId ? -1 : a.snapshotId > b.snapshotId ? 1 : a.order - b.order));
+    return merged.map(({ order: _order, ...event }) => event);
+  }
+
+  /** The event current at a snapshot (undefined: the entry did not exist yet). */
+  private async eventAt(key: string, snapshot: SnapshotDocument): Promise<KeyedEvent | undefined> {
+    return (await this.events(key)).filter((e) => e.snapshotId <= snapshot.id).at(-1);
   }
 
   /** Distinct versions of an entry, oldest first, with when each was first and last seen. */
@@ -197,11 +252,13 @@ export class SnapshotQueries {
       const firstSnapshot = snapshots.find((s) => s.id === event.snapshotId)!;
       const info = byHash.get(event.hash);
       const lastSeen = { snapshotId: lastSnapshot.id, at: lastSnapshot.completedAt };
+      const objectId = parseEntryKey(event.key).id!;
       if (info) {
         info.lastSeen = lastSeen;
+        info.objectId = objectId;
         info.periods++;
       } else {
-        byHash.set(event.hash, { hash: event.hash, firstSeen: { snapshotId: firstSnapshot.id, at: firstSnapshot.completedAt }, lastSeen, periods: 1 });
+        byHash.set(event.hash, { hash: event.hash, objectId, firstSeen: { snapshotId: firstSnapshot.id, at: firstSnapshot.completedAt }, lastSeen, periods: 1 });
       }
     });
     return [...byHash.values()];
@@ -226,7 +283,8 @@ export class SnapshotQueries {
     const assignmentHashes = [...new Set(periods.map((p) => p.assignmentsHash).filter((h): h is string => h !== null))];
     const bodies = await this.repository.readVersions<RoleAssignmentsBody>(assignmentHashes.map((hash) => ({ key: assignmentsKey, hash })));
     const membersOf = new Map(assignmentHashes.map((hash, i) => [hash, bodies[i]?.assignments ?? []]));
-    const memberKey = (a: { principalId: string; directoryScopeId: string }) => `${a.principalId}|${a.directoryScopeId}`;
+    const lineage = await this.lineage();
+    const memberKey = (a: { principalId: string; directoryScopeId: string }) => `${lineage.current(a.principalId)}|${a.directoryScopeId}`;
     const principals = new Map((await this.principalNames([...new Set([...membersOf.values()].flat().map((a) => a.principalId))])).map((p) => [p.id, p]));
     const member = (a: { principalId: string; directoryScopeId: string }): RoleMember => ({ principal: principals.get(a.principalId)!, directoryScopeId: a.directoryScopeId });
 
@@ -250,32 +308,36 @@ export class SnapshotQueries {
 
   /** The entry's version hash in a snapshot (undefined: it did not exist then). */
   async hashAt(key: string, snapshot: SnapshotDocument): Promise<string | undefined> {
-    const events = (await this.events(key)).filter((e) => e.snapshotId <= snapshot.id);
-    return events.at(-1)?.hash ?? undefined;
+    return (await this.eventAt(key, snapshot))?.hash ?? undefined;
   }
 
   async bodyAt<T>(key: string, snapshot: SnapshotDocument): Promise<T | undefined> {
-    const hash = await this.hashAt(key, snapshot);
-    return hash ? this.repository.readVersion<T>(key, hash) : undefined;
+    const event = await this.eventAt(key, snapshot);
+    return event?.hash ? this.repository.readVersion<T>(event.key, event.hash) : undefined;
   }
 
   async objectAt(kind: EntryKind, id: string, at?: string | Date): Promise<{ snapshot: SnapshotRef; hash: string; body: Record<string, unknown> } | undefined> {
     const snapshot = await this.resolveSnapshot(at);
-    const key = entryKey(kind, id);
-    const hash = await this.hashAt(key, snapshot);
-    if (!hash) return undefined;
-    const body = await this.repository.readVersion<Record<string, unknown>>(key, hash);
-    if (!body) throw new Error(`version ${hash} of ${key} is missing from the store: run \`rewind check\``);
-    return { snapshot: ref(snapshot), hash, body };
+    const event = await this.eventAt(entryKey(kind, id), snapshot);
+    if (!event?.hash) return undefined;
+    const body = await this.repository.readVersion<Record<string, unknown>>(event.key, event.hash);
+    if (!body) throw new Error(`version ${event.hash} of ${event.key} is missing from the store: run \`rewind check\``);
+    return { snapshot: ref(snapshot), hash: event.hash, body };
   }
 
+  /** Names by id; an id Rewind recreated since is named by its lineage's newest label, under the id asked for. */
   async names(refs: { kind: NamedKind; id: string }[]): Promise<NamedObject[]> {
     const histories = await this.repository.readHistories(refs.map((r) => entryKey(r.kind, r.id)));
-    return refs.map((r, i) => ({
-      kind: r.kind, id: r.id,
-      displayName: histories[i]?.label?.displayName ?? histories[i]?.label?.userPrincipalName ?? `(unknown ${r.kind} ${r.id})`,
-      userPrincipalName: histories[i]?.label?.userPrincipalName,
+    const lineage = await this.lineage();
+    return Promise.all(refs.map(async (r, i) => {
+      const label = histories[i]?.label ?? (lineage.has(r.id) ? await this.labelOf(r.kind, r.id, lineage) : undefined);
+      return { kind: r.kind, id: r.id, displayName: label?.displayName ?? label?.userPrincipalName ?? `(unknown ${r.kind} ${r.id})`, userPrincipalName: label?.userPrincipalName };
     }));
+  }
+
+  /** `id` as the object is known now (its current id, when Rewind recreated it). */
+  async currentId(id: string): Promise<string> {
+    return (await this.lineage()).current(id);
   }
 
   private async linkNames(links: LinkRef[]): Promise<NamedObject[]> {
@@ -290,14 +352,17 @@ export class SnapshotQueries {
     const skus = (await this.bodyAt<SubscribedSkusBody>(entryKey('subscribedSkus'), snapshot))?.skus ?? [];
     const assigned = Array.isArray(user?.assignedLicenses) ? (user.assignedLicenses as { skuId: string }[]) : [];
     const roleNames = await this.names(links.roles.map((r) => ({ kind: 'roleDefinition', id: r.roleDefinitionId })));
+    // Linked objects under the ids they have now (an object Rewind recreated since is named by its new id).
+    const lineage = await this.lineage();
+    const now = (named: NamedObject[]) => named.map((n) => ({ ...n, id: lineage.current(n.id) }));
     return {
       snapshot: ref(snapshot),
-      memberOf: await this.names(links.memberOf.map((g) => ({ kind: 'group', id: g }))),
-      ownerOf: await this.names(links.ownerOf.map((g) => ({ kind: 'group', id: g }))),
+      memberOf: now(await this.names(links.memberOf.map((g) => ({ kind: 'group', id: g })))),
+      ownerOf: now(await this.names(links.ownerOf.map((g) => ({ kind: 'group', id: g })))),
       administrativeUnits: await this.names(links.unitMemberOf.map((a) => ({ kind: 'administrativeUnit', id: a }))),
       roles: links.roles.map((r, i) => ({ role: roleNames[i], directoryScopeId: r.directoryScopeId })),
-      manager: user?.managerId ? (await this.names([{ kind: 'user', id: user.managerId }]))[0] : null,
-      directReports: await this.names((links.directReports ?? []).map((r) => ({ kind: 'user', id: r }))),
+      manager: user?.managerId ? now(await this.names([{ kind: 'user', id: user.managerId }]))[0] : null,
+      directReports: now(await this.names((links.directReports ?? []).map((r) => ({ kind: 'user', id: r })))),
       licenses: assigned.map((l) => ({ skuId: l.skuId, skuPartNumber: skus.find((s) => s.skuId === l.skuId)?.skuPartNumber ?? l.skuId })),
     };
   }
@@ -307,7 +372,7 @@ export class SnapshotQueries {
     const snapshots = await this.listSnapshots();
     const key = entryKey('links', id);
     const events = await this.events(key);
-    const bodies = await this.repository.readVersions<PrincipalLinksBody>(events.filter((e) => e.hash).map((e) => ({ key, hash: e.hash! })));
+    const bodies = await this.repository.readVersions<PrincipalLinksBody>(events.filter((e) => e.hash).map((e) => ({ key: e.key, hash: e.hash! })));
     let previous: PrincipalLinksBody = emptyPrincipalLinks();
     let bodyIndex = 0;
     const log: RelationshipChange[] = [];
@@ -328,8 +393,9 @@ export class SnapshotQueries {
   }
 
   private async setDifference(kind: NamedKind, before: string[], after: string[]): Promise<LinkDifference> {
-    const a = new Set(before);
-    const b = new Set(after);
+    const lineage = await this.lineage();
+    const a = new Set(before.map((id) => lineage.current(id)));
+    const b = new Set(after.map((id) => lineage.current(id)));
     return {
       added: await this.names([...b].filter((x) => !a.has(x)).map((id) => ({ kind, id }))),
       removed: await this.names([...a].filter((x) => !b.has(x)).map((id) => ({ kind, id }))),
@@ -339,7 +405,10 @@ export class SnapshotQueries {
   /** Only what differs between two versions of an entry: attributes, and links for relationship sets. */
   async diffVersions(kind: EntryKind, id: string, fromHash: string, toHash: string): Promise<{ attributes: AttributeChange[]; links?: LinkDifference }> {
     const key = entryKey(kind, id);
-    const [from, to] = await this.repository.readVersions<Record<string, unknown>>([{ key, hash: fromHash }, { key, hash: toHash }]);
+    // A version is stored under the id the object had then (lineage): find each hash's key in the merged history.
+    const events = await this.events(key);
+    const keyOf = (hash: string) => events.find((e) => e.hash === hash)?.key ?? key;
+    const [from, to] = await this.repository.readVersions<Record<string, unknown>>([{ key: keyOf(fromHash), hash: fromHash }, { key: keyOf(toHash), hash: toHash }]);
     if (!from || !to) throw new Error(`version ${!from ? fromHash : toHash} of ${key} is not stored`);
     return diffBodies(from, to, (links) => this.linkNames(links));
   }
@@ -350,46 +419,68 @@ export class SnapshotQueries {
     const to = await this.resolveSnapshot(toAt);
     const from = fromAt === undefined ? (snapshots[snapshots.indexOf(to) - 1] ?? to) : await this.resolveSnapshot(fromAt);
     const diff = await diffManifests(this.repository, from.manifestHash, to.manifestHash);
+    const lineage = await this.lineage();
+    // An entry under an old id that left, and the same entry under the id Rewind recreated it with that arrived, are
+    // one entry that changed (or did not): paired here, compared key to key.
+    const currentKey = (key: string) => {
+      const { kind, id } = parseEntryKey(key);
+      return id === undefined ? key : entryKey(kind, lineage.current(id));
+    };
+    const createdByKey = new Map(diff.created.map((c) => [c.key, c]));
+    const paired = new Set<string>();
+    const changes: { key: string; fromKey: string; from?: string; toKey: string; to?: string }[] = diff.changed.map((c) => ({ key: c.key, fromKey: c.key, from: c.from, toKey: c.key, to: c.to }));
+    const deleted = diff.deleted.filter((d) => {
+      const successor = createdByKey.get(currentKey(d.key));
+      if (!successor || successor.key === d.key) return true;
+      paired.add(successor.key);
+      if (successor.hash !== d.hash) changes.push({ key: successor.key, fromKey: d.key, from: d.hash, toKey: successor.key, to: successor.hash });
+      return false;
+    });
+    const created = diff.created.filter((c) => !paired.has(c.key));
     const objectKinds = new Set<EntryKind>(['user', 'group', 'administrativeUnit']);
     const named = async (keys: string[]) => this.names(keys.map((k) => parseEntryKey(k)).filter((p) => objectKinds.has(p.kind)).map((p) => ({ kind: p.kind as NamedKind, id: p.id! })));
     const result: TenantDiff = {
       from: ref(from), to: ref(to),
-      created: await named(diff.created.map((c) => c.key)),
-      deleted: await named(diff.deleted.map((c) => c.key)),
-      changed: await named(diff.changed.map((c) => c.key)),
+      created: await named(created.map((c) => c.key)),
+      deleted: await named(deleted.map((c) => c.key)),
+      changed: await named(changes.map((c) => c.key)),
       roleChanges: [],
       changedLinkSets: [],
     };
-    const setKeys = [...diff.changed, ...diff.created.map((c) => ({ key: c.key, from: undefined, to: c.hash })), ...diff.deleted.map((c) => ({ key: c.key, from: c.hash, to: undefined }))];
-    for (const change of setKeys) {
+    const setChanges = [
+      ...changes,
+      ...created.map((c) => ({ key: c.key, fromKey: c.key, from: undefined, toKey: c.key, to: c.hash })),
+      ...deleted.map((c) => ({ key: c.key, fromKey: c.key, from: c.hash, toKey: c.key, to: undefined })),
+    ];
+    const readPair = async <T>(change: (typeof setChanges)[number], empty: T): Promise<[T, T]> => {
+      const [before, after] = await this.repository.readVersions<T>([
+        ...(change.from ? [{ key: change.fromKey, hash: change.from }] : []),
+        ...(change.to ? [{ key: change.toKey, hash: change.to }] : []),
+      ]).then((bodies) => [change.from ? bodies[0] : empty, change.to ? bodies[change.from ? 1 : 0] : empty]);
+      return [before ?? empty, after ?? empty];
+    };
+    for (const change of setChanges) {
       const parsed = parseEntryKey(change.key);
       if (parsed.kind === 'roleAssignments') {
-        const [before, after] = await this.repository.readVersions<RoleAssignmentsBody>([
-          ...(change.from ? [{ key: change.key, hash: change.from }] : []),
-          ...(change.to ? [{ key: change.key, hash: change.to }] : []),
-        ]).then((bodies) => [change.from ? bodies[0] : { assignments: [] }, change.to ? bodies[change.from ? 1 : 0] : { assignments: [] }] as RoleAssignmentsBody[]);
-        const a = new Set(before.assignments.map((x) => x.principalId));
-        const b = new Set(after.assignments.map((x) => x.principalId));
+        const [before, after] = await readPair<RoleAssignmentsBody>(change, { assignments: [] });
+        const a = new Set(before.assignments.map((x) => lineage.current(x.principalId)));
+        const b = new Set(after.assignments.map((x) => lineage.current(x.principalId)));
         const added = [...b].filter((p) => !a.has(p));
         const removed = [...a].filter((p) => !b.has(p));
         if (!added.length && !removed.length) continue;
         const [role] = await this.names([{ kind: 'roleDefinition', id: parsed.id! }]);
         const withFirstSeen = async (ids: string[], present: boolean) => {
           const people = await this.principalNames(ids);
-          return Promise.all(people.map(async (p) => ({ ...p, firstSeen: await this.firstSeen(change.key, from, to, (body: RoleAssignmentsBody) => body.assignments.some((x) => x.principalId === p.id) === present) })));
+          return Promise.all(people.map(async (p) => ({ ...p, firstSeen: await this.firstSeen(change.key, from, to, (body: RoleAssignmentsBody) => body.assignments.some((x) => lineage.current(x.principalId) === p.id) === present) })));
         };
         result.roleChanges.push({ role, added: await withFirstSeen(added, true), removed: await withFirstSeen(removed, false) });
       } else if (parsed.kind === 'members' || parsed.kind === 'owners' || parsed.kind === 'unitMembers') {
-        const bodies = await this.repository.readVersions<LinkSetBody>([
-          ...(change.from ? [{ key: change.key, hash: change.from }] : []),
-          ...(change.to ? [{ key: change.key, hash: change.to }] : []),
-        ]);
-        const before = change.from ? bodies[0]! : { links: [] };
-        const after = change.to ? bodies[change.from ? 1 : 0]! : { links: [] };
-        const a = new Set(before.links.map((l) => l.id));
-        const b = new Set(after.links.map((l) => l.id));
-        const added = after.links.filter((l) => !a.has(l.id));
-        const removed = before.links.filter((l) => !b.has(l.id));
+        const [before, after] = await readPair<LinkSetBody>(change, { links: [] });
+        const now = (links: LinkRef[]) => links.map((l) => ({ ...l, id: lineage.current(l.id) }));
+        const a = new Set(now(before.links).map((l) => l.id));
+        const b = new Set(now(after.links).map((l) => l.id));
+        const added = now(after.links).filter((l) => !a.has(l.id));
+        const removed = now(before.links).filter((l) => !b.has(l.id));
         if (!added.length && !removed.length) continue;
         const [owner] = await this.names([{ kind: parsed.kind === 'unitMembers' ? 'administrativeUnit' : 'group', id: parsed.id! }]);
         result.changedLinkSets.push({ owner, kind: parsed.kind, added: await this.linkNames(added), removed: await this.linkNames(removed) });
@@ -416,7 +507,7 @@ export class SnapshotQueries {
     const snapshots = await this.listSnapshots();
     const events = (await this.events(key)).filter((e) => e.snapshotId > from.id && e.snapshotId <= to.id);
     for (const event of events) {
-      const body = event.hash ? await this.repository.readVersion<T>(key, event.hash) : undefined;
+      const body = event.hash ? await this.repository.readVersion<T>(event.key, event.hash) : undefined;
       if (body ? holds(body) : holds({ assignments: [], links: [] } as T)) return ref(snapshots.find((s) => s.id === event.snapshotId)!);
     }
     return ref(to);
@@ -432,7 +523,12 @@ export class SnapshotQueries {
     const diff = await diffManifests(this.repository, base.manifestHash, latest.manifestHash);
     const bin = (await this.bodyAt<RecycleBinBody>(entryKey('recycleBin'), latest))?.items ?? [];
     const inBin = new Set(bin.map((i) => i.id));
-    const deletedKeys = diff.deleted.map((d) => d.key).filter((k) => ['user', 'group', 'administrativeUnit'].includes(parseEntryKey(k).kind));
+    const lineage = await this.lineage();
+    const createdKeys = new Set(diff.created.map((c) => c.key));
+    // An object Rewind recreated since is not deleted: it lives on under its new id.
+    const deletedKeys = diff.deleted.map((d) => d.key)
+      .filter((k) => ['user', 'group', 'administrativeUnit'].includes(parseEntryKey(k).kind))
+      .filter((k) => { const { kind, id } = parseEntryKey(k); const current = lineage.current(id!); return current === id || !createdKeys.has(entryKey(kind, current)); });
     const names = await this.names(deletedKeys.map((k) => ({ kind: parseEntryKey(k).kind as NamedKind, id: parseEntryKey(k).id! })));
     return Promise.all(names.map(async (n, i) => {
       const events = await this.events(deletedKeys[i]);

@@ -3,6 +3,11 @@
  * their groups' member and owner sets, and the facts about every group and role they link to. Reads go through the
  * snapshot's manifest (loaded whole for a bulk restore; for chosen targets, only the nodes their keys live in) and
  * then versions by hash.
+ *
+ * Object lineage: an object Rewind recreated since the snapshot is the same object under a new id. A target given by
+ * its current id is found in the snapshot under the id it had then; once built, the desired state is expressed in
+ * current ids throughout (targets, links, members, owners, managers, role principals), so the plan writes to the
+ * objects that exist now instead of recreating them again or removing their links as strangers.
  */
 import { ObjectKind } from '../model/directory';
 import { SnapshotQueries } from '../query/snapshot-queries';
@@ -10,6 +15,7 @@ import { LinkSetBody, PrincipalLinksBody, RoleAssignmentsBody, RoleDefinitionBod
 import { SnapshotDocument } from '../snapshot/documents';
 import { entryKey, parseEntryKey } from '../snapshot/keys';
 import { ManifestLookup, loadManifest } from '../snapshot/manifest';
+import { Lineage } from '../lineage/lineage';
 import { DesiredObject, DesiredRole, DesiredState, GroupFacts, GroupFlavor, RestoreTarget } from './types';
 
 export async function desiredStateFromSnapshot(
@@ -28,9 +34,21 @@ export async function desiredStateFromSnapshot(
     const bodies = await repository.readVersions<T>(refs);
     return new Map(refs.map((r, i) => [r.key, bodies[i] as T]));
   };
-  const targets: RestoreTarget[] = manifest
-    ? [...manifest.entries.keys()].map(parseEntryKey).filter((k) => k.kind === 'user' || k.kind === 'group').map((k) => ({ kind: k.kind as 'user' | 'group', id: k.id! }))
-    : (selection as RestoreTarget[]);
+  const lineage = await queries.lineage();
+  let targets: RestoreTarget[];
+  if (manifest) {
+    targets = [...manifest.entries.keys()].map(parseEntryKey).filter((k) => k.kind === 'user' || k.kind === 'group').map((k) => ({ kind: k.kind as 'user' | 'group', id: k.id! }));
+  } else {
+    // A target named by its current id is in the snapshot under the (newest) id of its lineage the snapshot has.
+    const asked = selection as RestoreTarget[];
+    const candidates = asked.flatMap((t) => (t.kind === 'role' ? [] : lineage.chain(t.id).map((id) => entryKey(t.kind as 'user' | 'group', id))));
+    const present = new Set((await lookup.get(candidates)).keys());
+    targets = asked.map((t) => {
+      if (t.kind === 'role') return t;
+      const inSnapshot = lineage.chain(t.id).reverse().find((id) => present.has(entryKey(t.kind as 'user' | 'group', id)));
+      return { kind: t.kind, id: inSnapshot ?? t.id };
+    });
+  }
 
   const objectTargets = targets.filter((t) => t.kind !== 'role') as { kind: 'user' | 'group'; id: string }[];
   const roleTargets = targets.filter((t) => t.kind === 'role');
@@ -95,14 +113,44 @@ export async function desiredStateFromSnapshot(
   });
   for (const role of roles) names[role.roleDefinitionId] = role.displayName;
 
+  const inSnapshotIds: DesiredState = {
+    tenantId: queries.tenantId,
+    source: { kind: 'snapshot', snapshotId: snapshot.id, at: snapshot.completedAt },
+    objects, roles, groups, names, roleFacts, recreated: [],
+  };
+  const desired = inCurrentIds(inSnapshotIds, lineage);
+  const seen = new Set<string>();
+  const currentTargets = targets.map((t) => (t.kind === 'role' ? t : { kind: t.kind, id: lineage.current(t.id) }))
+    .filter((t) => (seen.has(`${t.kind}:${t.id}`) ? false : (seen.add(`${t.kind}:${t.id}`), true)));
+  return { desired, targets: currentTargets, snapshot };
+}
+
+/**
+ * The desired state with every object id replaced by the id the object has now (lineage.current), and a note of
+ * each target that was recreated since, for the plan's warnings. Names are kept under both ids.
+ */
+export function inCurrentIds(desired: DesiredState, lineage: Lineage): DesiredState {
+  if (lineage.size === 0) return desired;
+  const now = (id: string) => lineage.current(id);
+  const recreated: DesiredState['recreated'] = [];
+  for (const o of desired.objects) {
+    if (now(o.id) === o.id) continue;
+    const last = lineage.recreations(o.id).at(-1)!;
+    recreated.push({ id: now(o.id), from: o.id, at: last.at, restoreId: last.restoreId });
+  }
+  const names: Record<string, string> = { ...desired.names };
+  for (const [id, name] of Object.entries(desired.names)) names[now(id)] ??= name;
   return {
-    desired: {
-      tenantId: queries.tenantId,
-      source: { kind: 'snapshot', snapshotId: snapshot.id, at: snapshot.completedAt },
-      objects, roles, groups, names, roleFacts,
-    },
-    targets,
-    snapshot,
+    ...desired,
+    objects: desired.objects.map((o) => ({
+      ...o, id: now(o.id), managerId: o.managerId === null ? null : now(o.managerId),
+      memberOf: o.memberOf.map(now), ownerOf: o.ownerOf.map(now), unitMemberOf: o.unitMemberOf, directReports: o.directReports.map(now),
+      members: o.members.map((l) => ({ ...l, id: now(l.id) })), owners: o.owners.map((l) => ({ ...l, id: now(l.id) })),
+    })),
+    roles: desired.roles.map((r) => ({ ...r, assignments: r.assignments.map((a) => ({ ...a, principalId: now(a.principalId) })) })),
+    groups: Object.fromEntries(Object.entries(desired.groups).map(([id, facts]) => [now(id), facts])),
+    names,
+    recreated,
   };
 }
 

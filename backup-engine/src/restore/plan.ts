@@ -102,6 +102,10 @@ export function planRestore(targets: RestoreTarget[], desired: DesiredState, liv
   const objectTargets = [...targets].filter((t) => t.kind !== 'role').sort(compareTargets);
   const roleTargets = [...targets].filter((t) => t.kind === 'role').sort(compareTargets);
 
+  for (const recreated of desired.recreated) {
+    if (!objectTargets.some((t) => t.id === recreated.id)) continue;
+    builder.warnings.add(`${builder.name(recreated.id)} was recreated by Rewind under a new id (restore ${recreated.restoreId}, ${recreated.at.slice(0, 10)}); the backup is applied to that object, which continues the one backed up`);
+  }
   for (const target of objectTargets) {
     const object = byId.get(target.id);
     if (!object || object.kind !== target.kind) {

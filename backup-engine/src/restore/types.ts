@@ -54,6 +54,8 @@ export interface DesiredState {
   names: Record<string, string>;
   /** Role definitions referenced by desired objects. */
   roleFacts: Record<string, { displayName: string; templateId: string; isPrivileged: boolean }>;
+  /** Desired objects Rewind recreated since the snapshot, now known by a new id (object lineage). */
+  recreated: { id: string; from: string; at: string; restoreId: string }[];
 }
 
 /** The tenant as it is now, for the objects a plan touches. */

@@ -220,6 +220,8 @@ describe('when Bob was permanently deleted', () => {
 
 describe('when planning a bulk restore', () => {
   it('then plan restore all covers every user and group of the snapshot', async () => {
+    const victim = [...fx.simulator.directory.users()].find((u) => u.props.onPremisesSyncEnabled !== true && u.id !== DEMO_BOB_ID)!;
+    fx.simulator.directory.deleteUser(victim.id);
     const run = await rewind(fx, ['plan', 'restore', 'all', '--at', snapshotId, '--reason', 'bulk check']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/targets\s+\d+ objects \(\d+ users, \d+ groups\)/);

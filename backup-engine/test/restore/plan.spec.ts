@@ -41,7 +41,7 @@ function desiredState(objects: DesiredObject[], extra: Partial<DesiredState> = {
       [ids.admins]: { displayName: 'Tier0 Admins', flavor: 'security', dynamic: false, isAssignableToRole: true, synced: false },
     },
     names: { [ids.sally]: 'Sally', [ids.michael]: 'Michael', [ids.phil]: 'Phil', [ids.steve]: 'Steve', [ids.cindy]: 'Cindy', [ids.bob]: 'Bob Kelly', [ids.boss]: 'Boss', [ids.report]: 'Report' },
-    roleFacts: { [ids.ga]: { displayName: 'Global Administrator', templateId: ids.ga, isPrivileged: true }, [ids.helpdesk]: { displayName: 'Helpdesk Administrator', templateId: ids.helpdesk, isPrivileged: true } },
+    recreated: [], roleFacts: { [ids.ga]: { displayName: 'Global Administrator', templateId: ids.ga, isPrivileged: true }, [ids.helpdesk]: { displayName: 'Helpdesk Administrator', templateId: ids.helpdesk, isPrivileged: true } },
     ...extra,
   };
 }

@@ -18,7 +18,7 @@ const pat: DesiredObject = {
 
 const desired: DesiredState = {
   tenantId: 't', source: { kind: 'snapshot', snapshotId: '20261120T080000000Z-abcdef', at: '2026-11-20T08:00:00Z' },
-  objects: [pat], roles: [], groups: {}, names: { [PAT]: 'Pat Plain' }, roleFacts: {},
+  objects: [pat], roles: [], groups: {}, names: { [PAT]: 'Pat Plain' }, roleFacts: {}, recreated: [],
 };
 
 function live(extra: Partial<LiveState> = {}, patNow: Record<string, unknown> = {}): LiveState {

@@ -7,6 +7,7 @@ import { DeliverSecret, DeliveredSecret, ExecuteContext, RestoreOutcome, decideR
 import { PlanRequest, planFromSnapshot, replannerFor } from '../../src/restore/service';
 import { RestorePlan } from '../../src/restore/types';
 import { EngineFixture, startEngine } from './engine-fixture';
+import { SnapshotStore } from '../../src/ports/snapshot-store';
 
 export const REQUESTER = { objectId: '11111111-1111-4111-8111-111111111111', displayName: 'Helpdesk Hannah' };
 export const APPROVER = { objectId: '22222222-2222-4222-8222-222222222222', displayName: 'Security Sam' };
@@ -25,8 +26,8 @@ export interface RestoreFixture extends EngineFixture {
   restore(request: PlanRequest, extra?: Partial<ExecuteContext>): Promise<{ plan: RestorePlan; outcome: RestoreOutcome }>;
 }
 
-export async function startRestoreFixture(): Promise<RestoreFixture> {
-  const engine = await startEngine();
+export async function startRestoreFixture(store?: SnapshotStore): Promise<RestoreFixture> {
+  const engine = await startEngine(store ? { store } : {});
   const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url, backoff: { baseDelayInMs: 5, maxDelayInMs: 50 } });
   const secrets: DeliveredSecret[] = [];
   const deliver: DeliverSecret = async (secret) => {

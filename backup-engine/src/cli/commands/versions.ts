@@ -1,5 +1,6 @@
 /**
- * `rewind versions <kind> <name>`: distinct versions of one object, oldest first, and which attributes each changed.
+ * `rewind versions <kind> <name>`: distinct versions of one object, oldest first, and which attributes each changed;
+ * across a recreate by Rewind (object lineage) the history continues, and each recreate is named (when, new id).
  * A role's versions are its periods (`SnapshotQueries.roleVersions`): a row for every snapshot where its definition
  * or its members (`roleAssignments:<id>`) changed, with the attributes changed and `+N/-M members`.
  */
@@ -21,14 +22,18 @@ export async function versionsCommand(ctx: CommandContext<'versions'>): Promise<
     changed.push(diff.attributes.map((a) => a.name));
   }
   const rows = versions.map((v, i) => ({ ...v, changedAttributes: changed[i] }));
+  const recreations = await queries.recreations(object.id);
   if (options.global.json) {
-    output.stdout(json({ object: { ...object, kind: kindLabel(object.kind) }, versions: rows }));
+    output.stdout(json({ object: { ...object, kind: kindLabel(object.kind) }, versions: rows, recreations }));
     return ExitCode.ok;
   }
   output.stdout(`${title(object, versions.length)}\n\n`);
   output.stdout(table(['#', 'VERSION', 'FIRST SEEN', 'LAST SEEN', 'PERIODS', 'CHANGED'], rows.map((v, i) => [
     i + 1, v.hash.slice(0, 12), formatTime(v.firstSeen.at), formatTime(v.lastSeen.at), v.periods, i === 0 ? '(first)' : truncate(v.changedAttributes.join(', ') || '(links only)', 70),
   ])));
+  for (const r of recreations) {
+    output.stdout(`\nRecreated by Rewind ${formatTime(r.at)} as ${r.to} (was ${r.from}), restore ${r.restoreId}: the versions before that are of the ${r.kind} it continues.\n`);
+  }
   if (versions.length) output.stdout(`\nLast seen in ${formatSnapshot(versions.at(-1)!.lastSeen)}. Compare two with \`rewind diff ${options.kind} ${object.id} --from <version> --to <version>\`.\n`);
   return ExitCode.ok;
 }
