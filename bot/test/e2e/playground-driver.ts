@@ -87,8 +87,11 @@ interface PlaygroundConfigBody {
   };
 }
 
-/** A browser page on the Playground as `userId` (`user-id-N` from the config), or as the configured current user. */
-export async function openAs(browser: Browser, playgroundUrl: string, userId?: string): Promise<Page> {
+/**
+ * A browser page on the Playground as `userId` (`user-id-N` from the config), or as the configured current user.
+ * `who` names the person in the messages of failed waits.
+ */
+export async function openAs(browser: Browser, playgroundUrl: string, userId?: string, who?: string): Promise<Page> {
   const context: BrowserContext = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   await context.route('**/*', (route) => {
     const { hostname, protocol } = new URL(route.request().url());
@@ -111,6 +114,7 @@ export async function openAs(browser: Browser, playgroundUrl: string, userId?: s
     });
   }
   const page = await context.newPage();
+  pageUsers.set(page, who ?? userId ?? 'the configured current user');
   await page.goto(playgroundUrl);
   return page;
 }
@@ -129,12 +133,69 @@ export async function say(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** The last Adaptive Card on the page that contains `text` (and, when given, a button named `button`), once it is there. */
-export async function cardWith(page: Page, text: string | RegExp, button?: string, timeout = 30_000): Promise<Locator> {
-  let cards = page.locator('.ac-adaptiveCard', { hasText: text });
-  if (button) cards = cards.filter({ has: page.getByRole('button', { name: button, exact: true }) });
-  const card = cards.last();
-  await card.waitFor({ state: 'visible', timeout });
+/**
+ * What identifies one Adaptive Card. Text that several cards share ("Restore complete" is both the approval card's
+ * final state line and the result card's status; "Waiting for approval" is on the requester's read-only copy and on
+ * the shared card; "Bob Kelly" is on every card of this restore) is never enough: a card is matched only when it
+ * has ALL the features given, and a wait succeeds only when exactly one card on the page has them.
+ */
+export interface CardIdentity {
+  /** What the card is, in words, for the timeout message ("the result card of r-…"). */
+  what: string;
+  /** Lines the card must show whole, each the entire text of one block: its heading, its state line. */
+  lines?: string[];
+  /** Text the card must contain somewhere: the request id, the plan hash, a reason. */
+  texts?: (string | RegExp)[];
+  /** Buttons the card must have. */
+  buttons?: string[];
+  /** Buttons the card must not have (a card in a final state, a read-only copy). */
+  withoutButtons?: string[];
+}
+
+/** Who each page acts as, for the messages of failed waits. */
+const pageUsers = new WeakMap<Page, string>();
+
+/** Every card on the page that has all the features of `identity` (a Playwright locator: it re-queries on each use). */
+export function cardsMatching(page: Page, identity: CardIdentity): Locator {
+  let cards = page.locator('.ac-adaptiveCard');
+  for (const line of identity.lines ?? []) cards = cards.filter({ has: page.getByText(line, { exact: true }) });
+  for (const text of identity.texts ?? []) cards = cards.filter({ hasText: text });
+  for (const name of identity.buttons ?? []) cards = cards.filter({ has: page.getByRole('button', { name, exact: true }) });
+  for (const name of identity.withoutButtons ?? []) cards = cards.filter({ hasNot: page.getByRole('button', { name, exact: true }) });
+  return cards;
+}
+
+function describeIdentity(identity: CardIdentity): string {
+  const parts = [
+    ...(identity.lines ?? []).map((l) => `the line "${l}"`),
+    ...(identity.texts ?? []).map((t) => (typeof t === 'string' ? `the text "${t}"` : `text matching ${t}`)),
+    ...(identity.buttons ?? []).map((b) => `a button "${b}"`),
+    ...(identity.withoutButtons ?? []).map((b) => `no button "${b}"`),
+  ];
+  return `${identity.what} (a card with ${parts.join(', ')})`;
+}
+
+/** The first lines of every card on the page, for a failure message. */
+async function cardsOnPage(page: Page): Promise<string> {
+  const texts = await page.locator('.ac-adaptiveCard').allInnerTexts().catch(() => [] as string[]);
+  if (!texts.length) return '(no cards)';
+  return texts.map((t, i) => `  [${i}] ${t.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 4).join(' | ')}`).join('\n');
+}
+
+/**
+ * Waits (Playwright's auto-waiting `waitFor`, no fixed delay) until exactly one card on the page has all the
+ * features of `identity`, and returns that card's locator. The locator stays strict: reading or clicking it later
+ * fails loudly if a second card with the same features appears, instead of silently picking one by position.
+ * A timeout (or two matching cards) fails with what was awaited, on whose page, and the cards that were there.
+ */
+export async function waitForCard(page: Page, identity: CardIdentity, timeout = 30_000): Promise<Locator> {
+  const card = cardsMatching(page, identity);
+  try {
+    await card.waitFor({ state: 'visible', timeout });
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(`waited ${timeout / 1000} s on ${pageUsers.get(page) ?? 'a page'}'s page for ${describeIdentity(identity)}: ${why}\ncards on that page:\n${await cardsOnPage(page)}`);
+  }
   return card;
 }
 

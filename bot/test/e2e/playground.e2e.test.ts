@@ -19,7 +19,7 @@ import { RestoreRecords } from '../../../backup-engine/src/restore/records';
 import { DEMO_BOB_ID, GraphSimulator, createGraphSimulator } from '../../../graph-simulator/src';
 import { readBotConfig } from '../../src/config';
 import { StartedBot, startBot } from '../../src/server';
-import { Playground, cardWith, clickAndReadAnswer, launchChromium, openAs, openConversation, say, startPlayground } from './playground-driver';
+import { CardIdentity, Playground, cardsMatching, clickAndReadAnswer, launchChromium, openAs, openConversation, say, startPlayground, waitForCard } from './playground-driver';
 
 jest.setTimeout(180_000);
 
@@ -85,53 +85,93 @@ async function withDiagnostics(scenario: () => Promise<void>): Promise<void> {
   }
 }
 
-async function groupChatAs(userId?: string): Promise<Page> {
-  const page = await openAs(browser!, playground!.url, userId);
+async function groupChatAs(who: string, userId?: string): Promise<Page> {
+  const page = await openAs(browser!, playground!.url, userId, who);
   await openConversation(page, 'Group Chat');
   return page;
 }
 
+/*
+ * Every card is awaited by what identifies it, never by position or a delay (see CardIdentity in the driver):
+ * - the object card: its title lines "User" and "Bob Kelly" and its "Request approval" button;
+ * - the requester's read-only copy of the approval card (what Alex's object card becomes): "Restore approval",
+ *   its state line, and its note "Sent for approval as <request id>", without buttons;
+ * - the shared approval card: the heading "Restore approval", its state line, "Plan <hash>" of this request's plan
+ *   (the shared card does not print the request id; the plan hash is read from the request's record) and the
+ *   approval count, with Approve while pending and without Approve or Reject once final;
+ * - the result card: its heading "Restore result" and the target, "User Bob Kelly (…)".
+ */
+const objectCard: CardIdentity = { what: 'the object card of Bob Kelly', lines: ['User', 'Bob Kelly'], texts: ['Deleted, in the recycle bin.'], buttons: ['Request approval'] };
+const requesterCopy = (requestId: string): CardIdentity => ({
+  what: `the requester's read-only approval card of ${requestId}`,
+  lines: ['Restore approval', 'Waiting for approval'],
+  texts: [`Sent for approval as ${requestId}.`],
+  withoutButtons: ['Approve', 'Reject'],
+});
+const pendingShared = (requestId: string, planPrefix: string, received: number): CardIdentity => ({
+  what: `the shared approval card of ${requestId} waiting with ${received} of 2 approvals`,
+  lines: ['Restore approval', 'Waiting for approval'],
+  texts: [`Plan ${planPrefix}`, `${received} of 2 approvals`],
+  buttons: ['Approve', 'Reject'],
+});
+const finalShared = (requestId: string, planPrefix: string): CardIdentity => ({
+  what: `the shared approval card of ${requestId} in its final state`,
+  lines: ['Restore approval', 'Restore complete'],
+  texts: [`Plan ${planPrefix}`, '2 of 2 approvals'],
+  withoutButtons: ['Approve', 'Reject'],
+});
+const resultCard: CardIdentity = { what: 'the result card of the restore of Bob Kelly', lines: ['Restore result'], texts: ['User Bob Kelly (bob@contoso.example)'] };
+
 describe('when a helpdesk user restores a deleted user from the Agents Playground', () => {
   it('then two security leads approve in their own browsers, the result card appears and bob is back with his memberships', () => withDiagnostics(async () => {
     // Approvers open the chat first: a page shows only what arrives while it is open.
-    const [megan, adele, alex] = [await groupChatAs(MEGAN), await groupChatAs(ADELE), await groupChatAs()];
+    const megan = await groupChatAs('Megan', MEGAN);
+    const adele = await groupChatAs('Adele', ADELE);
+    const alex = await groupChatAs('Alex');
 
     await say(alex, `${BOT} restore user bob`);
-    const objectCard = await cardWith(alex, 'Bob Kelly', 'Request approval');
-    expect(await objectCard.innerText()).toMatch(/in the recycle bin/);
-    await objectCard.getByPlaceholder('Why is this restore needed?').fill('Deleted by the leaver script by mistake');
-    await objectCard.getByPlaceholder('e.g. INC0012345').fill('INC0042');
-    const requested = await clickAndReadAnswer(alex, objectCard, 'Request approval');
+    const object = await waitForCard(alex, objectCard);
+    await object.getByPlaceholder('Why is this restore needed?').fill('Deleted by the leaver script by mistake');
+    await object.getByPlaceholder('e.g. INC0012345').fill('INC0042');
+    const requested = await clickAndReadAnswer(alex, object, 'Request approval');
     expect(requested.status).toBe(200);
-    expect(requested.text).toMatch(/Sent for approval as/);
+    const requestId = /Sent for approval as (r-[0-9a-f-]+)/.exec(requested.text)?.[1];
+    if (!requestId) throw new Error(`the answer to "Request approval" names no request id: ${requested.text.slice(0, 500)}`);
+    const record = await new RestoreRecords(cosmos.store, tenantId).readRequest(requestId);
+    expect(record?.plan.targets[0].id).toBe(DEMO_BOB_ID);
+    const planPrefix = record!.plan.hash.slice(0, 12);
+    // Alex's object card became his read-only copy of the approval card (no buttons; it is not edited later).
+    await waitForCard(alex, requesterCopy(requestId));
 
     // Local mode: the Playground never sends the Universal Actions refresh invoke, so the shared card carries the
     // buttons for everyone (APPROVAL_CARD_REFRESH off) and each click is authorised server-side: Alex is refused.
-    const alexShared = await cardWith(alex, /Waiting for approval[\s\S]*0 of 2 approvals/, 'Approve');
+    const alexShared = await waitForCard(alex, pendingShared(requestId, planPrefix, 0));
     const refused = await clickAndReadAnswer(alex, alexShared, 'Approve');
     expect(refused.status).toBe(200);
     expect(refused.text).toMatch(/Not allowed/);
 
-    const meganCard = await cardWith(megan, 'Waiting for approval', 'Approve');
-    expect(await meganCard.innerText()).toMatch(/0 of 2 approvals/);
-    expect(await meganCard.innerText()).toMatch(/Deleted by the leaver script by mistake/);
+    const meganCard = await waitForCard(megan, { ...pendingShared(requestId, planPrefix, 0), texts: [...pendingShared(requestId, planPrefix, 0).texts!, 'Deleted by the leaver script by mistake'] });
     const first = await clickAndReadAnswer(megan, meganCard, 'Approve');
     expect(first.status).toBe(200);
     expect(first.text).toMatch(/another security lead must approve too/);
 
     // Adele's copy of the shared card was edited to "1 of 2" for everyone; she approves from it.
-    const adeleCard = await cardWith(adele, '1 of 2 approvals', 'Approve');
+    const adeleCard = await waitForCard(adele, { ...pendingShared(requestId, planPrefix, 1), texts: [...pendingShared(requestId, planPrefix, 1).texts!, 'Approved by Megan Bowen'] });
     const second = await clickAndReadAnswer(adele, adeleCard, 'Approve');
     expect(second.status).toBe(200);
     expect(second.text).toMatch(/Restore running/);
 
-    // The result card arrives in the chat, and the shared approval card ends in its final state (no buttons).
-    const result = await cardWith(alex, /Restore (complete|done, but incomplete)/, undefined, 60_000);
+    // The result card arrives in the chat, and the shared approval card ends in its final state (no buttons), for
+    // everyone. Each is awaited on each page by its own identity, so the one is never read for the other.
+    const result = await waitForCard(alex, resultCard, 60_000);
     const resultText = await result.innerText();
-    expect(resultText).toMatch(/Bob Kelly/);
-    await cardWith(megan, /Restore (complete|done, but incomplete)/, undefined, 60_000);
+    for (const page of [alex, megan, adele]) {
+      await waitForCard(page, resultCard, 60_000);
+      await waitForCard(page, finalShared(requestId, planPrefix), 60_000);
+      // Once the final state is shown, no copy of this request's card offers Approve any more.
+      expect(await cardsMatching(page, { what: 'a card still offering Approve', texts: [`Plan ${planPrefix}`], buttons: ['Approve'] }).count()).toBe(0);
+    }
     await bot.bot.whenIdle();
-    await expect(cardWith(adele, 'Waiting for approval', 'Approve', 2_000)).rejects.toThrow();
 
     // bob is back in the tenant with the same id and every membership: a recycle-bin restore keeps all links, and
     // the plan's link steps found them present.
@@ -139,15 +179,13 @@ describe('when a helpdesk user restores a deleted user from the Agents Playgroun
     expect(bob?.id).toBe(DEMO_BOB_ID);
     expect([...simulator.directory.memberOf(DEMO_BOB_ID).groups].sort()).toEqual(groupsBeforeDeletion);
     expect(groupsBeforeDeletion.length).toBeGreaterThan(3);
-    const requestId = /Sent for approval as (r-[0-9a-f-]+)/.exec(requested.text)?.[1];
-    const record = await new RestoreRecords(cosmos.store, tenantId).readRequest(requestId!);
-    expect(record?.plan.targets[0].id).toBe(DEMO_BOB_ID);
     // The plan skipped his Exchange-managed memberships (Graph cannot write them); they came back with the
     // recycle-bin restore, were read back, and the result card says so rather than reporting them skipped.
     const skipped = record!.plan.skips.length;
     expect(skipped).toBeGreaterThan(0);
-    expect(resultText).toMatch(/Restore complete/);
+    expect(resultText).toMatch(/^Restore result\s+Restore complete\b/);
     expect(resultText).toContain(`${skipped} links the plan could not write were in place after the run`);
     expect(resultText).toContain('0 skipped');
+    expect(resultText).toContain(`Type undo ${requestId} `);
   }));
 });
