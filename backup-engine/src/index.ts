@@ -5,6 +5,7 @@ export { runBackup, newSnapshotId } from './backup/run-backup';
 export type { BackupOptions, BackupProgress, BackupResult } from './backup/run-backup';
 export { acquireLease, isLeaseHeldError, LeaseHeldError, isLeaseLostError } from './backup/lease';
 export { SnapshotQueries, SnapshotNotFoundError, diffBodies } from './query/snapshot-queries';
+export { NameQueryError, isNameQueryError } from './query/name-index';
 export type {
   AttributeChange, FoundObject, LinkDifference, NamedKind, NamedObject, RelationshipChange, Relationships, SnapshotRef, TenantDiff, VersionInfo,
 } from './query/snapshot-queries';

@@ -31,6 +31,7 @@ import {
   SnapshotDocument,
   SnapshotQueries,
   SnapshotStore,
+  isNameQueryError,
   isNeedsReapprovalError,
   isRestoreRefusedError,
   runBackup,
@@ -264,12 +265,22 @@ export class RewindService {
   // -------------------------------------------------------------------------------------------------------------
   // Finding objects
 
+  /** The engine's name lookup; a name too short to look up is a refusal for the user, never a logged error. */
+  private async find(queries: SnapshotQueries, text: string) {
+    try {
+      return await queries.findObjects(text);
+    } catch (error) {
+      if (isNameQueryError(error)) throw new ServiceRefusal('Name too short', 'Type at least 3 letters of a name, user principal name or mail (or the object id).', 'for example: diff role "Global Administrator"');
+      throw error;
+    }
+  }
+
   async findForRestore(kind: ObjectKind, name: string, purpose: ChooserCardModel['purpose'] = 'restore', at = ''): Promise<FindResult> {
     const text = name.trim();
     if (text.length < 3) throw new ServiceRefusal('Name too short', 'Type at least 3 characters of a name, user principal name or mail.', `for example: ${purpose === 'restore' ? 'restore' : purpose} ${kind} bob`);
-    const found = (await this.queries().findObjects(text)).filter((o) => o.kind === kind);
+    const found = (await this.find(this.queries(), text)).filter((o) => o.kind === kind);
     if (found.length === 0) {
-      const close = text.length > 3 ? (await this.queries().findObjects(text.slice(0, 3))).filter((o) => o.kind === kind) : [];
+      const close = text.length > 3 ? (await this.find(this.queries(), text.slice(0, 3))).filter((o) => o.kind === kind) : [];
       return { kind: 'none', closeNames: close.slice(0, 5).map((o) => o.displayName) };
     }
     if (found.length === 1) return { kind: 'one', objectId: found[0].id };
@@ -293,7 +304,7 @@ export class RewindService {
   /** Whether an object of this kind is known to the backups (for ids coming from cards). */
   async knownObject(kind: ObjectKind, objectId: string): Promise<boolean> {
     if (!GUID.test(objectId)) return false;
-    const found = await this.queries().findObjects(objectId);
+    const found = await this.find(this.queries(), objectId);
     return found.some((o) => o.kind === kind);
   }
 
@@ -758,7 +769,7 @@ export class RewindService {
 
   async roleDiffModel(name: string, since?: TimeRef): Promise<RoleDiffCardModel> {
     const queries = this.queries();
-    const roles = (await queries.findObjects(name)).filter((o) => o.kind === 'roleDefinition');
+    const roles = (await this.find(queries, name)).filter((o) => o.kind === 'roleDefinition');
     if (!roles.length) throw new ServiceRefusal('Unknown role', 'No directory role in the backups has that name.', 'for example: diff role "Global Administrator" since 7d');
     const role = roles.find((r) => r.displayName.toLowerCase() === name.toLowerCase()) ?? roles[0];
     const snapshots = await queries.listSnapshots();

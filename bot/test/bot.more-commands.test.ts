@@ -290,3 +290,20 @@ describe('when a restore has run and someone asks to undo it', () => {
     expect(approval.status).toBe('pending');
   });
 });
+
+describe('when someone types a role name too short to look up', () => {
+  let h: BotHarness;
+  beforeEach(async () => {
+    h = await startBotHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it.each(['diff role ボブ', 'diff role *', 'versions user ab'])('then "%s" answers a refusal and logs nothing (no stack, no typed text)', async (command) => {
+    const card = textOf((await h.say(PEOPLE.isaiah, command)).cards[0]);
+    expect(card).toMatch(/Name too short|at least 3/);
+    expect(card).not.toMatch(/Something went wrong/);
+    expect(h.logs).toEqual([]);
+  });
+});

@@ -86,7 +86,7 @@ export function classifyError(e: unknown, context: { graphBaseUrl?: string } = {
     return { exitCode: ExitCode.usage, code: 'usage', message, hint: `see \`rewind help${e.command ? ` ${e.command}` : ''}\``, unexpected: false };
   }
   if (isConfigurationError(e)) return { exitCode: ExitCode.usage, code: 'configuration', message, unexpected: false };
-  if (e instanceof RangeError) return { exitCode: ExitCode.usage, code: 'usage', message, unexpected: false };
+  if (e instanceof RangeError || hasName(e, 'NameQueryError')) return { exitCode: ExitCode.usage, code: 'usage', message, unexpected: false };
   if (isAmbiguousNameError(e)) return { exitCode: ExitCode.ambiguous, code: 'ambiguous', message, hint: 'use the id of the one you mean', unexpected: false };
   if (isNotFoundError(e)) return { exitCode: ExitCode.notFound, code: 'notFound', message, hint: e.hint, unexpected: false };
   if (hasName(e, 'SnapshotNotFoundError')) return { exitCode: ExitCode.notFound, code: 'notFound', message, hint: 'list snapshots with `rewind snapshots`', unexpected: false };

@@ -13,6 +13,20 @@ import { SnapshotRepository } from '../snapshot/repository';
 
 export const NAME_PREFIX_LENGTH = 3;
 
+export const NAME_QUERY_ERROR_NAME = 'NameQueryError';
+
+/** A name too short to look up (fewer than three characters once normalised): bad input, never a crash. */
+export class NameQueryError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = NAME_QUERY_ERROR_NAME;
+  }
+}
+
+export function isNameQueryError(e: unknown): e is NameQueryError {
+  return e instanceof Error && e.name === NAME_QUERY_ERROR_NAME;
+}
+
 export function normalizeName(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
@@ -68,9 +82,7 @@ export async function updateNameIndex(repository: SnapshotRepository, labelled: 
 /** Entry keys whose tokens start with `text` (case-insensitive), most exact first. */
 export async function lookupNames(repository: SnapshotRepository, text: string): Promise<NameIndexEntry[]> {
   const query = normalizeName(text);
-  if (query.length < NAME_PREFIX_LENGTH) {
-    throw new RangeError(`type at least ${NAME_PREFIX_LENGTH} characters of a name, UPN or mail (got "${text}")`);
-  }
+  if (query.length < NAME_PREFIX_LENGTH) throw new NameQueryError(`type at least ${NAME_PREFIX_LENGTH} characters of a name, UPN or mail`);
   const [bucket] = await repository.readNameBuckets([query.slice(0, NAME_PREFIX_LENGTH)]);
   const best = new Map<string, { entry: NameIndexEntry; exact: boolean }>();
   for (const entry of bucket?.entries ?? []) {

@@ -14,7 +14,7 @@ const READ_CONCURRENCY = 8;
 export async function readLiveState(writer: DirectoryWriter, desired: DesiredState, targets: RestoreTarget[], options: Pick<RestoreOptions, 'asNew'>): Promise<LiveState> {
   const live: LiveState = {
     objects: {}, memberOf: {}, ownedGroups: {}, members: {}, owners: {}, managers: {}, assignmentsOf: {}, assignmentsFor: {},
-    userPrincipalNames: {}, mailNicknames: {}, skus: [], privilege: { roles: {}, groups: {} },
+    userPrincipalNames: {}, mailNicknames: {}, skus: [], privilege: { roles: {}, groups: {}, groupNames: {} },
   };
   const kinds = new Map<string, ObjectKind[]>();
   const want = (id: string, ...k: ObjectKind[]) => kinds.set(id, [...new Set([...(kinds.get(id) ?? []), ...k])]);
@@ -105,7 +105,11 @@ export async function readLivePrivilege(writer: DirectoryWriter, live: Pick<Live
   await runLimited(assignable, READ_CONCURRENCY, async (groupId) => {
     groupRoles.set(groupId, (await writer.listRoleAssignments({ principalId: groupId })).map((a) => a.roleDefinitionId));
   });
-  const privilege: LivePrivilege = { roles: {}, groups: {} };
+  const privilege: LivePrivilege = { roles: {}, groups: {}, groupNames: {} };
+  for (const id of groupIds) {
+    const name = groupOf(id)?.attributes.displayName;
+    if (typeof name === 'string') privilege.groupNames[id] = name;
+  }
   for (const [principalId, links] of related) {
     const groups = links.filter((l) => groupRoles.has(l.groupId)).map((l) => ({
       groupId: l.groupId, relation: l.relation, displayName: String(groupOf(l.groupId)?.attributes.displayName ?? l.groupId), roleDefinitionIds: [...new Set(groupRoles.get(l.groupId)!)].sort(),

@@ -51,7 +51,9 @@ class PlanBuilder {
   constructor(readonly desired: DesiredState, readonly live: LiveState, readonly options: RestoreOptions) {}
 
   name(id: string): string {
-    return this.desired.names[id] ?? this.desired.groups[id]?.displayName ?? this.desired.roleFacts[id]?.displayName ?? id;
+    const live = this.live.objects[id]?.attributes.displayName;
+    return this.desired.names[id] ?? this.desired.groups[id]?.displayName ?? this.desired.roleFacts[id]?.displayName
+      ?? this.live.privilege.groupNames[id] ?? this.live.privilege.roles[id]?.displayName ?? (typeof live === 'string' ? live : id);
   }
 
   step(key: string, phase: DraftStep['phase'], action: RestoreAction, description: string, after: (string | undefined)[] = []): string {
@@ -345,6 +347,32 @@ function planLinks(b: PlanBuilder, object: DesiredObject): void {
     }
   }
   if (object.kind === 'group') planGroupSets(b, object, self, liveNow && !recreated);
+  if (liveNow && !recreated) noteKeptLinks(b, object);
+}
+
+/**
+ * A restored user's or group's own links given after the backup are kept (its restore adds back what it had and
+ * never takes away what it got since): the plan says which, so "nothing to restore" is never mistaken for "nothing
+ * differs". Only for the link kinds the options restore.
+ */
+function noteKeptLinks(b: PlanBuilder, object: DesiredObject): void {
+  const kept: string[] = [];
+  const list = (ids: string[]) => ids.map((id) => b.name(id)).sort((x, y) => x.localeCompare(y)).join(', ');
+  if (b.options.withRoleAssignments) {
+    const had = new Set(object.roles.map((r) => `${r.roleDefinitionId}|${r.directoryScopeId}`));
+    const extra = (b.live.assignmentsOf[object.id] ?? []).filter((a) => !had.has(`${a.roleDefinitionId}|${a.directoryScopeId}`));
+    if (extra.length) kept.push(`the role${extra.length === 1 ? '' : 's'} ${list([...new Set(extra.map((a) => a.roleDefinitionId))])}`);
+  }
+  if (b.options.withMemberships) {
+    const extra = (b.live.memberOf[object.id]?.groups ?? []).filter((g) => !object.memberOf.includes(g));
+    if (extra.length) kept.push(`membership of ${list(extra)}`);
+  }
+  if (b.options.withOwnerships) {
+    const extra = (b.live.ownedGroups[object.id] ?? []).filter((g) => !object.ownerOf.includes(g));
+    if (extra.length) kept.push(`ownership of ${list(extra)}`);
+  }
+  if (!kept.length) return;
+  b.warnings.add(`${b.name(object.id)} keeps what it was given after the backup: ${kept.join('; ')}. Restoring a ${object.kind} adds back what it had and never takes away what it got since; to take that away, restore the role or the group itself (its members are put back as they were)`);
 }
 
 function planLicenses(b: PlanBuilder, object: DesiredObject, self: { ref: ObjectRef; madeBy?: string }, liveNow: boolean): void {

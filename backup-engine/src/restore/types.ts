@@ -83,6 +83,8 @@ export interface LivePrivilege {
   roles: Record<string, { displayName: string; templateId: string; isPrivileged: boolean }>;
   /** Target id → the role-assignable groups it is a member or owner of now, with the roles each group holds. */
   groups: Record<string, { groupId: string; displayName: string; relation: 'member' | 'owner'; roleDefinitionIds: string[] }[]>;
+  /** Display names of the groups the targets are members or owners of now (for the plan's sentences). */
+  groupNames: Record<string, string>;
 }
 
 export interface RestoreOptions {

@@ -4,6 +4,7 @@
  * is printed once and is in `--json` only with `--show-secret`. Assertions read the simulator's directory.
  */
 import { DEMO_BOB_ID } from '../../../graph-simulator/src';
+import { ROLE_TEMPLATE } from '../../../graph-simulator/src/seed/roles';
 import { EngineFixture, startEngine } from '../support/engine-fixture';
 import { rewind } from './cli-harness';
 
@@ -228,5 +229,33 @@ describe('when planning a bulk restore', () => {
     const doc = (await rewind(fx, ['audit', restoreIdOf(run.stdout), '--json'])).json<{ request: { plan: { targets: { kind: string }[] } } }>();
     expect(new Set(doc.request.plan.targets.map((t) => t.kind))).toEqual(new Set(['user', 'group']));
     expect(doc.request.plan.targets.length).toBeGreaterThan(10);
+  });
+});
+
+describe('when a user was given a role after the backup and only roles are restored', () => {
+  it('then the plan says the role is kept, and why, instead of "nothing differs", and stores no request', async () => {
+    const d = fx.simulator.directory;
+    const user = [...d.users()].find((u) => u.props.onPremisesSyncEnabled !== true && d.assignmentsOf(u.id).length === 0 && u.id !== DEMO_BOB_ID)!;
+    d.createRoleAssignment({ roleDefinitionId: ROLE_TEMPLATE.billingAdministrator, principalId: user.id, directoryScopeId: '/' });
+    const run = await rewind(fx, ['plan', 'restore', 'user', user.id, '--with', 'roles', '--reason', 'check roles']);
+    expect(run.code).toBe(8);
+    expect(run.stdout).toMatch(/nothing to restore, not stored/);
+    expect(run.stdout).not.toMatch(/nothing differs from the tenant/);
+    expect(run.stdout).toMatch(/keeps what it was given after the backup: the role Billing Administrator\. Restoring a user adds back what it had and never takes away what it got since/);
+    expect(run.stderr).toMatch(/no request was stored/);
+  });
+});
+
+describe('when a user was deleted before the latest backup and is planned without --at', () => {
+  it('then the plan starts from the latest snapshot that still has them, and says so', async () => {
+    const d = fx.simulator.directory;
+    const user = [...d.users()].find((u) => u.props.onPremisesSyncEnabled !== true && u.id !== DEMO_BOB_ID && d.assignmentsOf(u.id).length === 0)!;
+    const { snapshot: withUser } = await fx.backup();
+    d.deleteUser(user.id);
+    await fx.backup();
+    const run = await rewind(fx, ['plan', 'restore', 'user', user.id, '--reason', 'deleted yesterday']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`planning from ${withUser.id}, the latest snapshot that has it`);
+    expect(run.stdout).toMatch(/restoreFromRecycleBin 1/);
   });
 });

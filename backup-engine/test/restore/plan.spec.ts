@@ -50,7 +50,7 @@ function liveState(objects: Record<string, LiveObject | null>, extra: Partial<Li
   return {
     objects, memberOf: {}, ownedGroups: {}, members: {}, owners: {}, managers: {}, assignmentsOf: {}, assignmentsFor: {},
     userPrincipalNames: Object.fromEntries(Object.values(objects).filter((o): o is LiveObject => o?.state === 'live' && o.kind === 'user').map((o) => [String(o.attributes.userPrincipalName).toLowerCase(), o.id])),
-    mailNicknames: {}, privilege: { roles: {}, groups: {} }, skus: [
+    mailNicknames: {}, privilege: { roles: {}, groups: {}, groupNames: {} }, skus: [
       { skuId: ids.e5, skuPartNumber: 'SPE_E5', enabledUnits: 10, consumedUnits: 5 },
       { skuId: ids.pbi, skuPartNumber: 'POWER_BI_PRO', enabledUnits: 18, consumedUnits: 18 },
     ],

@@ -5,6 +5,7 @@
  */
 import { DEMO_BOB_ID } from '../../../graph-simulator/src';
 import { groupKind } from '../../../graph-simulator/src/model/directory';
+import { RestoreRecords } from '../../src/restore/records';
 import { planUndo } from '../../src/restore/undo';
 import { RestoreFixture, startRestoreFixture } from '../support/restore-fixture';
 
@@ -165,7 +166,10 @@ describe('when a restore is undone', () => {
     const { outcome } = await fx.restore({ targets: [{ kind: 'user', id: DEMO_BOB_ID }] });
     expect(d.memberOf(DEMO_BOB_ID).groups).toContain(group);
     const undo = await planUndo(fx.store, fx.tenantId, outcome.restoreId);
+    // Bob holds a privileged role: his restore was privileged, so its undo is too (two approvers).
+    expect(undo.sensitivity.privileged).toBe(true);
     const undoId = await fx.approve(undo);
+    expect((await new RestoreRecords(fx.store, fx.tenantId).readApproval(undoId))?.document.requiredApprovals).toBe(2);
     await fx.execute(undoId);
     expect({ jobTitle: d.getUser(DEMO_BOB_ID)!.props.jobTitle, groups: sorted(d.memberOf(DEMO_BOB_ID).groups) }).toEqual(before);
   });

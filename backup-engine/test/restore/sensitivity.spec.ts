@@ -26,7 +26,7 @@ function live(extra: Partial<LiveState> = {}, patNow: Record<string, unknown> = 
     objects: { [PAT]: { id: PAT, kind: 'user', state: 'live', attributes: { ...pat.attributes, ...patNow } } },
     memberOf: { [PAT]: { groups: [], administrativeUnits: [] } }, ownedGroups: { [PAT]: [] }, members: {}, owners: {}, managers: { [PAT]: null },
     assignmentsOf: { [PAT]: [] }, assignmentsFor: {}, userPrincipalNames: { 'pat@contoso.example': PAT }, mailNicknames: {}, skus: [],
-    privilege: { roles: {}, groups: {} },
+    privilege: { roles: {}, groups: {}, groupNames: {} },
     ...extra,
   };
 }
@@ -37,7 +37,7 @@ describe('when a user was plain at the backup and holds Global Administrator now
   it('then re-enabling them is privileged, and the card says why', () => {
     const state = live({
       assignmentsOf: { [PAT]: [{ id: 'ra-1', roleDefinitionId: GA, principalId: PAT, directoryScopeId: '/' }] },
-      privilege: { roles: { [GA]: { displayName: 'Global Administrator', templateId: GA, isPrivileged: true } }, groups: {} },
+      privilege: { roles: { [GA]: { displayName: 'Global Administrator', templateId: GA, isPrivileged: true } }, groups: {}, groupNames: {} },
     }, { accountEnabled: false });
     const result = plan(state);
     expect(result.steps.map((s) => s.action.type)).toEqual(['updateAttributes']);
@@ -53,7 +53,7 @@ describe('when a user is a member, or an owner, of a role-assignable group that 
     const state = live({
       privilege: {
         roles: { [CUSTOM]: { displayName: 'Tier 0 Operator', templateId: CUSTOM, isPrivileged: true } },
-        groups: { [PAT]: [{ groupId: TIER0, displayName: 'Tier0 Admins', relation, roleDefinitionIds: [CUSTOM] }] },
+        groups: { [PAT]: [{ groupId: TIER0, displayName: 'Tier0 Admins', relation, roleDefinitionIds: [CUSTOM] }] }, groupNames: {},
       },
     }, { jobTitle: 'Changed since' });
     expect(plan(state).sensitivity.reasons).toEqual([`Pat Plain ${relation === 'owner' ? 'owns' : 'is a member of'} Tier0 Admins now, a role-assignable group holding the privileged role Tier 0 Operator`]);
@@ -63,7 +63,7 @@ describe('when a user is a member, or an owner, of a role-assignable group that 
     const state = live({
       privilege: {
         roles: { [CUSTOM]: { displayName: 'Directory Readers', templateId: CUSTOM, isPrivileged: false } },
-        groups: { [PAT]: [{ groupId: TIER0, displayName: 'Readers', relation: 'member', roleDefinitionIds: [CUSTOM] }] },
+        groups: { [PAT]: [{ groupId: TIER0, displayName: 'Readers', relation: 'member', roleDefinitionIds: [CUSTOM] }] }, groupNames: {},
       },
     }, { jobTitle: 'Changed since' });
     expect(plan(state).sensitivity).toEqual({ privileged: false, reasons: [] });

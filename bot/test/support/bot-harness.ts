@@ -83,6 +83,8 @@ export interface BotHarness {
   store: SnapshotStore;
   writer: GraphDirectoryWriter;
   adapter: BotTestAdapter;
+  /** Every line the bot logged (background failures, unexpected errors). */
+  logs: string[];
   bot: RewindBot;
   service: RewindService;
   say(user: PlaygroundUser, text: string, conversation?: object): Promise<Sent>;
@@ -124,6 +126,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url, backoff: { baseDelayInMs: 5, maxDelayInMs: 50 }, ...(options.writeQuota ? { writeQuota: options.writeQuota } : {}) });
   const adapter = new BotTestAdapter(undefined, { channelId: 'msteams' });
   let serviceOverrides: Partial<RewindServiceOptions> = {};
+  const logs: string[] = [];
   const makeService = () => new RewindService({
     store: engine.store, writer, gateway: engine.gateway, tenantId: engine.tenantId,
     helpdeskGroupId: DEMO_HELPDESK_GROUP_ID, securityLeadsGroupId: DEMO_SECURITY_LEADS_GROUP_ID, approvalTtlInMs: 3_600_000, massDeletionThreshold: 3,
@@ -132,7 +135,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const makeBot = (service: RewindService) => createBotApp({
     adapter: adapter as unknown as TeamsAdapter, storage: new CosmosBotStorage(engine.store), service,
     config: { helpdeskGroupId: DEMO_HELPDESK_GROUP_ID, securityLeadsGroupId: DEMO_SECURITY_LEADS_GROUP_ID },
-    botAppId: 'rewind-test-bot', startTypingTimer: false, log: () => undefined,
+    botAppId: 'rewind-test-bot', startTypingTimer: false, log: (message: string) => void logs.push(message),
   });
   let service = makeService();
   let bot = makeBot(service);
@@ -157,7 +160,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     return collect(take());
   };
   const harness: BotHarness = {
-    engine, store: engine.store, writer, adapter, get bot() { return bot; }, get service() { return service; },
+    engine, store: engine.store, writer, adapter, logs, get bot() { return bot; }, get service() { return service; },
     say: (user, text, conversation = personal(user)) =>
       run(inTenant({ type: 'message', text, from: from(user), recipient: { id: 'rewind-test-bot', name: 'Rewind' }, conversation: conversation as Activity['conversation'] })),
     invoke: (user, verb, data, conversation = OPS_CHANNEL) =>
