@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GraphSimulator, createGraphSimulator } from '../../../graph-simulator/src';
+import { unusedPort } from '../support/ports';
 
 const BIN = resolve(__dirname, '../../../bin/rewind.js');
 let simulator: GraphSimulator;
@@ -26,13 +26,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** Runs the bin with stdout read up to its first line, then closed (what `| head -1` does). */
 function runIntoHead(args: string[]): Promise<{ code: number | null; firstLine: string; stderr: string }> {

@@ -10,7 +10,6 @@
  * from anyone else there (reference/playground-e2e.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +19,7 @@ import { DEMO_BOB_ID, GraphSimulator, createGraphSimulator } from '../../../grap
 import { readBotConfig } from '../../src/config';
 import { StartedBot, startBot } from '../../src/server';
 import { CardIdentity, Playground, cardsMatching, clickAndReadAnswer, launchChromium, openAs, openConversation, say, startPlayground, waitForCard } from './playground-driver';
+import { unusedPort as freePort } from '../../../backup-engine/test/support/ports';
 
 jest.setTimeout(180_000);
 
@@ -27,13 +27,6 @@ const BOT = '<at>Rewind</at>';
 const MEGAN = 'user-id-1';
 const ADELE = 'user-id-2';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let workDir: string;
 let simulator: GraphSimulator;
