@@ -18,7 +18,7 @@ import type { FixedClock } from './deterministic';
 export const STORY_START = '2026-11-20T02:00:00Z';
 
 export type BotCardName =
-  | 'help' | 'error' | 'chooser' | 'object' | 'approval-approver' | 'approval-final' | 'result' | 'daily-summary' | 'role-diff' | 'alert';
+  | 'help' | 'error' | 'chooser' | 'object' | 'approval-approver' | 'approval-final' | 'credential' | 'result' | 'daily-summary' | 'role-diff' | 'alert';
 
 export type BotCards = Record<BotCardName, AdaptiveCard>;
 
@@ -33,9 +33,10 @@ function onlyCard(sent: Sent, what: string): AdaptiveCard {
   return card;
 }
 
-function cardIn(activities: Partial<Activity>[], conversationId: string, what: string): AdaptiveCard {
-  const found = activities.filter((a) => a.type === 'message' && a.conversation?.id === conversationId && a.attachments?.length);
-  if (found.length !== 1) throw new Error(`${what}: expected one card in conversation ${conversationId}, found ${found.length}`);
+/** The one card in the conversation that says `text` (a conversation can hold several cards, e.g. credential and result). */
+function cardIn(activities: Partial<Activity>[], conversationId: string, text: string, what: string): AdaptiveCard {
+  const found = activities.filter((a) => a.type === 'message' && a.conversation?.id === conversationId && a.attachments?.length && JSON.stringify(a.attachments[0].content).includes(text));
+  if (found.length !== 1) throw new Error(`${what}: expected one card saying "${text}" in conversation ${conversationId}, found ${found.length}`);
   return found[0].attachments![0].content as AdaptiveCard;
 }
 
@@ -58,7 +59,7 @@ async function story(h: BotHarness, clock: FixedClock): Promise<BotCards> {
   const { alex, megan, adele, patti } = PEOPLE;
 
   // A second daily backup, then Bob is deleted and purged from the recycle bin: he has to be recreated, so the
-  // restore issues a new password (the credential section of the requester's result card).
+  // restore issues a new password (the credential card in the requester's personal chat).
   clock.set('2026-11-21T02:00:00Z');
   await h.engine.backup();
   clock.set('2026-11-21T16:02:00Z');
@@ -98,7 +99,8 @@ async function story(h: BotHarness, clock: FixedClock): Promise<BotCards> {
   mustContain(onlyCard(final, 'second approval'), 'Restore running', 'second approval');
   await h.bot.whenIdle();
   const results = h.drain().activities;
-  const result = mustContain(cardIn(results, personal(alex).id, 'result to the requester'), 'credentialSecret', 'result to the requester');
+  const credential = cardIn(results, personal(alex).id, 'credentialSecret', 'credential to the requester');
+  const result = mustContain(cardIn(results, personal(alex).id, 'Restore result', 'result to the requester'), 'Sign-in for created users', 'result to the requester');
 
   // The shared approval card in the approvals channel, as the bot last edited it (after the run).
   const posts = ((await h.service.records.request(requestId))?.posts ?? []).filter((p) => p.activityId);
@@ -136,6 +138,7 @@ async function story(h: BotHarness, clock: FixedClock): Promise<BotCards> {
     object,
     'approval-approver': approverView,
     'approval-final': approvalFinal,
+    credential,
     result,
     'daily-summary': byText(['Daily backup summary'], 'daily summary'),
     'role-diff': byText(['Role membership changed', 'Global Administrator'], 'role diff'),
