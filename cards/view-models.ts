@@ -66,7 +66,7 @@ export const TEXT_LIMITS: Readonly<Record<string, number>> = {
   now: 200,
   changed: 60,
   ticket: 64,
-  outcome: 400,
+  outcome: 600,
   usage: 80,
   suggestion: 200,
 };

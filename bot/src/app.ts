@@ -172,9 +172,30 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
   };
 
   const pacer = options.sendPacer ?? new SendPacer();
-  /** A proactive message, paced per conversation and retried on 429; resolves with the sent activity's id. */
-  const proactive = async (reference: StoredReference, card: AdaptiveCard, text?: string): Promise<string | undefined> =>
-    pacer.run(conversationIdOf(reference) ?? '', async () => (await inConversation(reference, (context) => context.sendActivity(cardActivity(card, text))))?.id);
+  /** Whether a stored conversation names another tenant (one saved before the bot checked tenants). */
+  const isForeign = (reference: StoredReference): boolean => {
+    const tenantOfReference = (reference.conversation as { tenantId?: unknown } | undefined)?.tenantId;
+    return typeof tenantOfReference === 'string' && tenantOfReference.toLowerCase() !== service.tenantId.toLowerCase();
+  };
+
+  /** The approvals or summary channel, unless it belongs to another tenant (then none, and the bot says why in its log). */
+  const ownChannel = async (purpose: 'approvals' | 'summary'): Promise<StoredReference | undefined> => {
+    const channel = await service.records.channel(purpose);
+    if (channel && isForeign(channel)) {
+      log(`rewind bot: the ${purpose} channel on record belongs to another tenant and is ignored; a security lead should say "set ${purpose} channel" again`);
+      return undefined;
+    }
+    return channel;
+  };
+
+  /**
+   * A proactive message, paced per conversation and retried on 429; resolves with the sent activity's id. A stored
+   * conversation of another tenant is never posted to.
+   */
+  const proactive = async (reference: StoredReference, card: AdaptiveCard, text?: string): Promise<string | undefined> => {
+    if (isForeign(reference)) throw new Error(`refusing to post to conversation ${conversationIdOf(reference) ?? '?'}: it belongs to another tenant`);
+    return pacer.run(conversationIdOf(reference) ?? '', async () => (await inConversation(reference, (context) => context.sendActivity(cardActivity(card, text))))?.id);
+  };
 
   // Remember who we have seen: their MRI (for `refresh.userIds`) and their personal chat (for credentials).
   app.turn('beforeTurn', async (context) => {
@@ -358,7 +379,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
 
   /** Posts the shared approval card to the approvals channel, or here when none is set. */
   const postApproval = async (context: Ctx, requestId: string, selectedApproverId: string, requester: Person): Promise<void> => {
-    const channel = await service.records.channel('approvals');
+    const channel = await ownChannel('approvals');
     const where = channel && conversationIdOf(channel) !== context.activity.conversation?.id ? channel : referenceOf(context);
     const { card, names } = await sharedApprovalCard(requestId, requester.objectId, selectedApproverId, where);
     const note = names.length ? `Approval requested from ${names.join(', ')}.` : undefined;
@@ -432,7 +453,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
    */
   const runScheduledBackup = async (): Promise<void> => {
     const startedAt = new Date();
-    const channel = await service.records.channel('summary');
+    const channel = await ownChannel('summary');
     let outcome: Awaited<ReturnType<RewindService['scheduledBackup']>>;
     try {
       outcome = await service.scheduledBackup();
@@ -476,7 +497,7 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
     const personal = requester?.personalReference;
     const requesterName = (await service.requesterName(requestId).catch(() => undefined)) ?? 'the requester';
     const deliverSecret: DeliverSecret = async (secret) => {
-      if (!personal) throw new Error(`${requesterName} has no personal chat with Rewind (it is known once they write to Rewind 1:1), and a credential is never posted anywhere else`);
+      if (!personal) throw new Error(`${requesterName} has no personal chat with Rewind yet, and a credential is posted nowhere else`);
       await proactive(personal, render('credential', service.credentialCardModel(secret)), 'A new sign-in for a user this restore recreated: shown once.');
       return { deliveredTo: `${requesterName}'s personal chat with Rewind` };
     };
@@ -600,8 +621,9 @@ export function createBotApp(options: CreateBotAppOptions): RewindBot {
       return;
     }
     refusalWindow.audited++;
-    const sender = typeof activity.from?.aadObjectId === 'string' && GUID.test(activity.from.aadObjectId) ? activity.from.aadObjectId.toLowerCase() : undefined;
-    await service.recordRefusedActivity({ reason: refusal.reason, claimedTenants: refusal.claimed, activity: what, channelId: String(activity.channelId ?? '').slice(0, 32) }, at, sender)
+    // Who sent it is what the activity claims, from outside the tenant: recorded as a claim, never as the actor.
+    const sender = typeof activity.from?.aadObjectId === 'string' && GUID.test(activity.from.aadObjectId) ? activity.from.aadObjectId.toLowerCase() : null;
+    await service.recordRefusedActivity({ reason: refusal.reason, claimedTenants: refusal.claimed, claimedSender: sender, activity: what, channelId: String(activity.channelId ?? '').slice(0, 32) }, at)
       .catch((error: unknown) => log(`rewind bot: could not audit a refused activity: ${error instanceof Error ? error.message : String(error)}`, error));
   };
 

@@ -258,8 +258,8 @@ export class RewindService {
 
 
   /** Audits a Teams activity refused unread because it came from another tenant (or named none). No personal data. */
-  async recordRefusedActivity(detail: Record<string, unknown>, at: Date, sender?: string): Promise<void> {
-    await this.restoreRecords().auditTenantEvent('activityRefused', detail, at, sender);
+  async recordRefusedActivity(detail: Record<string, unknown>, at: Date): Promise<void> {
+    await this.restoreRecords().auditTenantEvent('activityRefused', detail, at);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -644,7 +644,7 @@ export class RewindService {
       undo: outcome && (counts.done > 0)
         ? { offered: true, note: `Type undo ${request.restoreId} to plan an undo (it needs approval like any restore).` }
         : { offered: false, note: outcome ? 'Nothing was changed, so there is nothing to undo.' : 'The restore did not run.' },
-      credentials: shown((outcome?.credentials ?? []).map((c) => ({ userPrincipalName: c.userPrincipalName, delivered: c.status === 'delivered', outcome: credentialOutcome(request.restoreId, c) })), 20),
+      credentials: shown((outcome?.credentials ?? []).map((c) => ({ userPrincipalName: c.userPrincipalName, delivered: c.status === 'delivered', outcome: credentialOutcome(c) })), 20),
     };
   }
 
@@ -945,12 +945,12 @@ export class RewindService {
 }
 
 /** What became of one created user's credential, in words for the result card (never the secret). */
-function credentialOutcome(restoreId: string, account: CredentialAccount): string {
+function credentialOutcome(account: CredentialAccount): string {
   if (account.status === 'delivered') {
     return `${account.method === 'password' ? 'Temporary password' : 'Temporary Access Pass'}, sent once to ${account.deliveredTo}.`;
   }
   if (!account.userId) return `Not created, so there is nothing to sign in with (${account.note}).`;
-  return `${sentence(account.note)} Ask an operator to run rewind restore --plan ${restoreId} --break-glass --reason "…" to issue a new Temporary Access Pass (shown once on their terminal), or reset the password in Microsoft Entra.`;
+  return `${sentence(account.note)} To fix it, ${sentence(account.whatToDo ?? '').replace(/^./, (c) => c.toLowerCase())}`;
 }
 
 function sentence(text: string): string {

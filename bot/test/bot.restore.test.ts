@@ -308,3 +308,30 @@ describe('when a user Rewind recreated is looked at and restored again from the 
     expect(textOf(again.invokeCard)).toMatch(/Nothing to restore/);
   });
 });
+
+describe('when the requester has no personal chat with Rewind and a recreated user needs a credential', () => {
+  it('then the credential is posted nowhere, and the result card says it was not delivered and what to run', async () => {
+    const d = h.engine.simulator.directory;
+    d.deleteUser(DEMO_BOB_ID);
+    d.purgeDeleted(DEMO_BOB_ID);
+    // Isaiah asks in the operations channel and has never written to Rewind 1:1.
+    const said = await h.say(PEOPLE.isaiah, 'restore user bob', OPS_CHANNEL);
+    const requested = await h.invoke(PEOPLE.isaiah, Verbs.requestApproval, clickData(said.cards[0], Verbs.requestApproval, { reason: 'INC-14' }), OPS_CHANNEL);
+    const approval = requested.activities.find((a) => a.type === 'message' && a.attachments?.length)!.attachments![0].content as AdaptiveCard;
+    await h.invoke(PEOPLE.megan, Verbs.approve, clickData(approval, Verbs.approve, { comment: '' }));
+    await h.invoke(PEOPLE.adele, Verbs.approve, clickData(approval, Verbs.approve, { comment: '' }));
+    await h.bot.whenIdle();
+    const posted = h.drain().activities;
+    expect(posted.some((a) => JSON.stringify(a.attachments ?? []).includes('credentialSecret'))).toBe(false);
+    const result = posted.filter((a) => JSON.stringify(a.attachments ?? []).includes('Restore result'));
+    expect(result).toHaveLength(1);
+    const text = textOf(result[0].attachments![0].content as AdaptiveCard);
+    expect(text).toContain('NOT DELIVERED');
+    expect(text).toMatch(/has no personal chat with Rewind/);
+    expect(text).toMatch(/rewind restore --plan r-\d{8}-\d{6}-[0-9a-f]{6} --break-glass/);
+    const newBob = d.getUser('bob@contoso.example')!;
+    const requestId = JSON.stringify(requested.invokeCard).match(/r-\d{8}-\d{6}-[0-9a-f]{6}/)![0];
+    const finished = (await new RestoreRecords(h.store, h.engine.tenantId).auditTrail(requestId)).filter((e) => e.event === 'finished');
+    expect(finished[0].detail.credentials).toEqual([expect.objectContaining({ userId: newBob.id, status: 'notDelivered' })]);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { ROLE_TEMPLATE } from '../../graph-simulator/src/seed/roles';
 import { Verbs } from '../../cards/verbs';
+import { SnapshotQueries } from '../../backup-engine/src';
 import { BotHarness, PEOPLE, clickData, personal, startBotHarness, textOf } from './support/bot-harness';
 
 let h: BotHarness;
@@ -33,5 +34,21 @@ describe('when a user became a Global Administrator after the backup and was the
     expect(textOf(first.invokeCard)).toMatch(/another security lead must approve too/);
     await h.bot.whenIdle();
     expect(d.getUser(PEOPLE.patti.id)?.props.accountEnabled).toBe(false);
+  });
+});
+
+describe('when a user in the recycle bin was plain at the chosen backup but a Global Administrator in a later one', () => {
+  it('then restoring them from the earlier backup needs two approvals, and the card says why', async () => {
+    const d = h.engine.simulator.directory;
+    const [first] = await new SnapshotQueries(h.store, h.engine.tenantId).listSnapshots();
+    d.createRoleAssignment({ roleDefinitionId: ROLE_TEMPLATE.globalAdministrator, principalId: PEOPLE.patti.id, directoryScopeId: '/' });
+    await h.engine.backup();
+    d.deleteUser(PEOPLE.patti.id);
+
+    const card = (await h.say(PEOPLE.alex, 'restore user patti')).cards[0];
+    const requested = await h.invoke(PEOPLE.alex, Verbs.requestApproval, clickData(card, Verbs.requestApproval, { reason: 'INC-13', snapshotId: first.id }), personal(PEOPLE.alex));
+    const text = textOf(requested.activities.find((a) => a.type === 'message' && a.attachments?.length)!.attachments![0].content as never);
+    expect(text).toMatch(/0 of 2 approvals/);
+    expect(text).toContain('Patti Fernandez was a Global Administrator in a later backup');
   });
 });

@@ -32,7 +32,7 @@ function message(text: string, tenant: { channelData?: string; conversation?: st
 
 async function refusals(): Promise<Record<string, unknown>[]> {
   const events = await new RestoreRecords(h.store, h.engine.tenantId).auditTrail();
-  return events.filter((e) => e.event === 'activityRefused').map((e) => ({ ...e.detail, actor: e.actor }));
+  return events.filter((e) => e.event === 'activityRefused').map((e) => ({ ...e.detail, actor: e.actor ?? null }));
 }
 
 describe('when a message comes from another tenant', () => {
@@ -42,7 +42,8 @@ describe('when a message comes from another tenant', () => {
     expect(sent.cards).toHaveLength(0);
     expect(sent.activities.map((a) => a.text).join(' ')).toMatch(/protects another organisation/);
     expect(h.engine.simulator.stats().requests).toBe(requestsBefore);
-    expect(await refusals()).toEqual([expect.objectContaining({ reason: 'otherTenant', claimedTenants: [OTHER_TENANT], activity: 'message', actor: PEOPLE.alex.id })]);
+    // The sender is what another tenant's activity claims: a claim in the detail, never the event's actor.
+    expect(await refusals()).toEqual([expect.objectContaining({ reason: 'otherTenant', claimedTenants: [OTHER_TENANT], claimedSender: PEOPLE.alex.id, activity: 'message', actor: null })]);
   });
 });
 
@@ -97,5 +98,19 @@ describe('when "set approvals channel" comes from another tenant', () => {
 describe('when tenant ids differ only in case', () => {
   it('then the activity is the bot\'s tenant', () => {
     expect(tenantRefusal({ channelData: { tenant: { id: OTHER_TENANT.toUpperCase() } } }, OTHER_TENANT)).toBeUndefined();
+  });
+});
+
+describe('when a stored conversation belongs to another tenant (saved before the bot checked tenants)', () => {
+  it('then nothing is posted to it: the approval card goes where the request was made, and the bot logs why', async () => {
+    const foreign = { conversation: { id: '19:elsewhere@thread.tacv2', conversationType: 'channel', tenantId: OTHER_TENANT }, serviceUrl: 'https://attacker.example/', channelId: 'msteams', bot: { id: 'rewind-test-bot' } };
+    await h.service.records.setChannel('approvals', foreign as never, PEOPLE.megan.id);
+    h.engine.simulator.directory.deleteUser(DEMO_BOB_ID);
+    const card = (await h.say(PEOPLE.alex, 'restore user bob')).cards[0];
+    const requested = await h.invoke(PEOPLE.alex, Verbs.requestApproval, clickData(card, Verbs.requestApproval, { reason: 'INC-12' }), personal(PEOPLE.alex));
+    expect(textOf(requested.invokeCard)).toMatch(/Sent for approval as/);
+    expect(h.adapter.activeQueue.filter((a) => a.conversation?.id === foreign.conversation.id)).toEqual([]);
+    expect(requested.activities.some((a) => a.conversation?.id === personal(PEOPLE.alex).id && JSON.stringify(a.attachments ?? []).includes('Restore approval'))).toBe(true);
+    expect(h.logs.join('\n')).toMatch(/approvals channel on record belongs to another tenant/);
   });
 });

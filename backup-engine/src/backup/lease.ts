@@ -142,16 +142,22 @@ export interface HeldLease {
  */
 export function holdLease(lease: Lease, ttlMs: number, what: string): HeldLease {
   let lost = false;
+  // Until when the lease is surely ours: a holder that could not renew for a whole lifetime (it stalled, or the store
+  // was unreachable) no longer knows it holds the lease, even before a renewal has told it so.
+  let heldUntil = Date.now() + ttlMs;
   let renewal: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    renewal = renewal.then(() => lease.renew()).catch((error: unknown) => {
+    const attempt = Date.now();
+    renewal = renewal.then(() => lease.renew()).then(() => {
+      heldUntil = attempt + ttlMs;
+    }, (error: unknown) => {
       if (isLeaseHeldError(error)) lost = true;
     });
   }, Math.max(1000, Math.floor(ttlMs / 3)));
   timer.unref();
   return {
     assertHeld() {
-      if (lost) throw new LeaseLostError(what);
+      if (lost || Date.now() >= heldUntil) throw new LeaseLostError(what);
     },
     async release() {
       clearInterval(timer);

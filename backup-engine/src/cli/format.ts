@@ -11,6 +11,12 @@ export interface CliOutput {
   stderr(text: string): void;
   /** Whether stderr is a terminal: progress is shown by default only then. */
   stderrIsTTY: boolean;
+  /**
+   * Writes a credential to stdout and returns only once it reached it; throws when it did not (the reader went away,
+   * the stream broke). A credential counts as handed over only if this returned. Optional: without it, `stdout` is
+   * used and trusted.
+   */
+  handOver?(text: string): void;
 }
 
 export function json(document: unknown): string {

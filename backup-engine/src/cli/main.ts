@@ -4,6 +4,7 @@
  * command that skipped it would lose what it wrote. Ctrl-C closes (and so saves) before exiting; a second Ctrl-C
  * exits at once.
  */
+import { writeSync } from 'node:fs';
 import { openEngine, readEngineSettings } from '../runtime';
 import type { GraphLogEntry } from '../graph/policies/logging-policy';
 import type { CliOutput } from './format';
@@ -17,20 +18,32 @@ import { OpenedCliEngine, runCli } from './run';
  */
 export function processOutput(): CliOutput {
   const stderr = closableWriter(process.stderr, () => undefined);
-  const stdout = closableWriter(process.stdout, (error) => stderr(`rewind: cannot write to stdout (${error.code ?? error.message}); output stopped\n`));
-  return { stdout, stderr, stderrIsTTY: process.stderr.isTTY === true };
+  const stdout = closableWriter(process.stdout, (error) => stderr.write(`rewind: cannot write to stdout (${error.code ?? error.message}); output stopped\n`));
+  return {
+    stdout: stdout.write, stderr: stderr.write, stderrIsTTY: process.stderr.isTTY === true,
+    // A credential is written with a synchronous write to the descriptor, which throws (EPIPE…) when nobody reads it
+    // any more: the handover then fails and the restore reports the credential as not delivered. (process.stdout's own
+    // writes are synchronous for files, pipes and terminals on Linux, so the order with other output is kept.)
+    handOver: (text) => {
+      if (stdout.closed()) throw new Error('stdout is closed (its reader went away)');
+      writeSync(1, text);
+    },
+  };
 }
 
 /** `write` until the stream reports an error; then nothing (a stream with no 'error' listener would crash the process). */
-function closableWriter(stream: NodeJS.WritableStream, onError: (error: NodeJS.ErrnoException) => void): (text: string) => void {
+function closableWriter(stream: NodeJS.WritableStream, onError: (error: NodeJS.ErrnoException) => void): { write: (text: string) => void; closed: () => boolean } {
   let closed = false;
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (closed) return;
     closed = true;
     if (error.code !== 'EPIPE') onError(error);
   });
-  return (text) => {
-    if (!closed) stream.write(text);
+  return {
+    write: (text) => {
+      if (!closed) stream.write(text);
+    },
+    closed: () => closed,
   };
 }
 

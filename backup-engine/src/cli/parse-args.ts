@@ -129,6 +129,7 @@ export const COMMANDS = {
       `<parts>: a comma-separated list of ${RESTORE_PART_NAMES.join(', ')}. --with restores only those; --without all but those (default: all).`,
       '`all` plans every user and group of the snapshot. --reason is required: it is stored with the request and shown to approvers.',
       'Nothing is written to the tenant: the plan is stored for review; run it with `rewind restore --plan <id> --break-glass` (approval from Teams starts with `restore user|group <name>` in the bot).',
+      'Without --at, a user or group that is gone from the latest snapshot is planned from the latest snapshot that has it. A plan with nothing to do is printed, not stored (exit code 8).',
     ],
     options: {
       at: { type: 'string', value: 'time|snapshot', help: `${AT_HELP} (default: the latest snapshot)` },
@@ -149,8 +150,9 @@ export const COMMANDS = {
     details: [
       'Approvals happen in Teams; --break-glass is for when Teams cannot be used. It is recorded in the audit trail with the operator and the reason.',
       'A plan that was already started (an interrupted run) is resumed from its journal.',
-      'The credential of a recreated user is printed once, to stdout, in a marked block; it is stored and logged nowhere.',
-      'With --json it is left out of the document (and lost: reset the password in Entra ID) unless --show-secret is given.',
+      'The credential of a recreated user is printed once, to stdout, in a marked block, the moment it is issued; it is stored and logged nowhere.',
+      'With --json it is printed (as a JSON line before the result) only with --show-secret; without it, or when stdout is gone, it is discarded and reported not delivered: run the command again to issue a new Temporary Access Pass.',
+      'One run of a restore at a time: a second run while one is going is refused; a restore that finished complete is not run again.',
       'Exit codes: 0 complete, 6 incomplete (skips, failed or blocked steps), 1 failed, 7 the tenant changed since the plan: plan again.',
     ],
     options: {

@@ -66,8 +66,9 @@ interface WireBatchResponse {
 
 export class GraphHttp {
   /**
-   * `writePacer`: every non-GET request (a `$batch`: each non-GET item, on every attempt) waits for room in the
-   * write quota before it is sent. The writer passes one; the read-only gateway does not.
+   * `writePacer`: every non-GET request (a `$batch`: each non-GET item, on every attempt of `batch`) waits for room
+   * in the write quota before it is sent; a retry of a single request inside the chain after a 429 is not counted
+   * again (Graph refused it). The writer passes one; the read-only gateway does not.
    */
   constructor(readonly graph: GraphClient, private readonly writePacer?: WritePacer) {}
 
@@ -116,8 +117,10 @@ export class GraphHttp {
    * Only the batch request itself failing (after the retry policy) throws.
    */
   async batchAll(requests: BatchRequest[], signal?: AbortSignal): Promise<BatchResponse[]> {
+    // A batch never carries more writes than the write quota allows in one window (a lowered quota): it is sent whole.
+    const size = this.writePacer ? Math.max(1, Math.min(MAX_BATCH_REQUESTS, this.writePacer.writesPerWindow)) : MAX_BATCH_REQUESTS;
     const chunks: BatchRequest[][] = [];
-    for (let i = 0; i < requests.length; i += MAX_BATCH_REQUESTS) chunks.push(requests.slice(i, i + MAX_BATCH_REQUESTS));
+    for (let i = 0; i < requests.length; i += size) chunks.push(requests.slice(i, i + size));
     // A few batches at a time: each item is charged resource units even when it is throttled, so firing every batch
     // at once can keep a tenant's budget spent for as long as the retries last.
     const results: BatchResponse[][] = new Array(chunks.length);

@@ -102,6 +102,12 @@ export class Lineage {
     return ids;
   }
 
+  /** The ids the object had after `id`, oldest first (empty when it was never recreated since). */
+  laterIds(id: string): string[] {
+    const chain = this.chain(id);
+    return chain.slice(chain.indexOf(id.toLowerCase()) + 1);
+  }
+
   /** Whether `id` was ever recreated or is a recreation. */
   has(id: string): boolean {
     const lower = id.toLowerCase();

@@ -291,6 +291,17 @@ export class SnapshotQueries {
     const result: RoleVersionInfo[] = [];
     for (const [i, period] of periods.entries()) {
       const previous = periods[i - 1];
+      // A period whose only change is a member's id (Rewind recreated that member) is the same period: extended.
+      const sameMembers = (x?: string | null, y?: string | null) => {
+        const [a, b] = [x ? membersOf.get(x)! : [], y ? membersOf.get(y)! : []];
+        return a.length === b.length && a.map(memberKey).sort().join() === b.map(memberKey).sort().join();
+      };
+      if (previous && result.length && previous.hash === period.hash && sameMembers(previous.assignmentsHash, period.assignmentsHash)) {
+        const last = snapshots.filter((s) => period.next === undefined || s.id < period.next).at(-1)!;
+        result[result.length - 1].lastSeen = ref(last);
+        periods[i] = previous;
+        continue;
+      }
       const after = period.assignmentsHash ? membersOf.get(period.assignmentsHash)! : [];
       const before = previous?.assignmentsHash ? membersOf.get(previous.assignmentsHash)! : [];
       const [beforeKeys, afterKeys] = [new Set(before.map(memberKey)), new Set(after.map(memberKey))];
@@ -422,16 +433,18 @@ export class SnapshotQueries {
     const lineage = await this.lineage();
     // An entry under an old id that left, and the same entry under the id Rewind recreated it with that arrived, are
     // one entry that changed (or did not): paired here, compared key to key.
-    const currentKey = (key: string) => {
-      const { kind, id } = parseEntryKey(key);
-      return id === undefined ? key : entryKey(kind, lineage.current(id));
-    };
     const createdByKey = new Map(diff.created.map((c) => [c.key, c]));
+    // The entry under the first later id of its lineage that the newer snapshot has (an object recreated twice
+    // between the snapshots is paired with the id it has in the newer one).
+    const successorOf = (key: string) => {
+      const { kind, id } = parseEntryKey(key);
+      return id === undefined ? undefined : lineage.laterIds(id).map((later) => createdByKey.get(entryKey(kind, later))).find((c) => c !== undefined);
+    };
     const paired = new Set<string>();
     const changes: { key: string; fromKey: string; from?: string; toKey: string; to?: string }[] = diff.changed.map((c) => ({ key: c.key, fromKey: c.key, from: c.from, toKey: c.key, to: c.to }));
     const deleted = diff.deleted.filter((d) => {
-      const successor = createdByKey.get(currentKey(d.key));
-      if (!successor || successor.key === d.key) return true;
+      const successor = successorOf(d.key);
+      if (!successor) return true;
       paired.add(successor.key);
       if (successor.hash !== d.hash) changes.push({ key: successor.key, fromKey: d.key, from: d.hash, toKey: successor.key, to: successor.hash });
       return false;
@@ -528,13 +541,14 @@ export class SnapshotQueries {
     // An object Rewind recreated since is not deleted: it lives on under its new id.
     const deletedKeys = diff.deleted.map((d) => d.key)
       .filter((k) => ['user', 'group', 'administrativeUnit'].includes(parseEntryKey(k).kind))
-      .filter((k) => { const { kind, id } = parseEntryKey(k); const current = lineage.current(id!); return current === id || !createdKeys.has(entryKey(kind, current)); });
+      .filter((k) => { const { kind, id } = parseEntryKey(k); return !lineage.laterIds(id!).some((later) => createdKeys.has(entryKey(kind, later))); });
     const names = await this.names(deletedKeys.map((k) => ({ kind: parseEntryKey(k).kind as NamedKind, id: parseEntryKey(k).id! })));
     return Promise.all(names.map(async (n, i) => {
       const events = await this.events(deletedKeys[i]);
       const gone = events.filter((e) => e.hash === null).at(-1);
       const snapshot = snapshots.find((s) => s.id === gone?.snapshotId) ?? latest;
-      return { ...n, deletedIn: ref(snapshot), inRecycleBin: inBin.has(n.id) };
+      // After an undo of a recreate, the object in the recycle bin is its later id.
+      return { ...n, deletedIn: ref(snapshot), inRecycleBin: lineage.chain(n.id).some((id) => inBin.has(id)) };
     }));
   }
 

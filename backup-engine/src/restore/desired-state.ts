@@ -11,7 +11,7 @@
  */
 import { ObjectKind } from '../model/directory';
 import { SnapshotQueries } from '../query/snapshot-queries';
-import { LinkSetBody, PrincipalLinksBody, RoleAssignmentsBody, RoleDefinitionBody, UserBody, emptyPrincipalLinks } from '../snapshot/bodies';
+import { LinkSetBody, PrincipalLinksBody, PrincipalRole, RoleAssignmentsBody, RoleDefinitionBody, UserBody, emptyPrincipalLinks } from '../snapshot/bodies';
 import { SnapshotDocument } from '../snapshot/documents';
 import { entryKey, parseEntryKey } from '../snapshot/keys';
 import { ManifestLookup, loadManifest } from '../snapshot/manifest';
@@ -37,7 +37,10 @@ export async function desiredStateFromSnapshot(
   const lineage = await queries.lineage();
   let targets: RestoreTarget[];
   if (manifest) {
-    targets = [...manifest.entries.keys()].map(parseEntryKey).filter((k) => k.kind === 'user' || k.kind === 'group').map((k) => ({ kind: k.kind as 'user' | 'group', id: k.id! }));
+    // One target per object: a snapshot taken while a recreate was under way may hold both ids; the newest wins.
+    targets = [...manifest.entries.keys()].map(parseEntryKey).filter((k) => k.kind === 'user' || k.kind === 'group')
+      .filter((k) => !lineage.laterIds(k.id!).some((later) => manifest.entries.has(entryKey(k.kind, later))))
+      .map((k) => ({ kind: k.kind as 'user' | 'group', id: k.id! }));
   } else {
     // A target named by its current id is in the snapshot under the (newest) id of its lineage the snapshot has.
     const asked = selection as RestoreTarget[];
@@ -58,6 +61,7 @@ export async function desiredStateFromSnapshot(
   const memberSets = await read<LinkSetBody>(groupTargets.map((t) => entryKey('members', t.id)));
   const ownerSets = await read<LinkSetBody>(groupTargets.map((t) => entryKey('owners', t.id)));
 
+  const laterRoles = await rolesInLaterBackups(queries, snapshot, objectTargets.map((t) => t.id), linkBodies);
   const objects: DesiredObject[] = [];
   for (const target of objectTargets) {
     const body = objectBodies.get(entryKey(target.kind, target.id));
@@ -68,11 +72,12 @@ export async function desiredStateFromSnapshot(
       kind: target.kind, id: target.id, attributes, managerId: target.kind === 'user' ? (managerId ?? null) : null,
       memberOf: links.memberOf, ownerOf: links.ownerOf, unitMemberOf: links.unitMemberOf, roles: links.roles, directReports: links.directReports ?? [],
       members: memberSets.get(entryKey('members', target.id))?.links ?? [], owners: ownerSets.get(entryKey('owners', target.id))?.links ?? [],
+      ...(laterRoles.get(target.id)?.length ? { laterRoles: laterRoles.get(target.id) } : {}),
     });
   }
 
   const roles: DesiredRole[] = [];
-  const roleIds = new Set<string>([...roleTargets.map((t) => t.id), ...objects.flatMap((o) => o.roles.map((r) => r.roleDefinitionId))]);
+  const roleIds = new Set<string>([...roleTargets.map((t) => t.id), ...objects.flatMap((o) => [...o.roles, ...(o.laterRoles ?? [])].map((r) => r.roleDefinitionId))]);
   const roleDefinitions = await read<RoleDefinitionBody>([...roleIds].map((id) => entryKey('roleDefinition', id)));
   const roleAssignments = await read<RoleAssignmentsBody>(roleTargets.map((t) => entryKey('roleAssignments', t.id)));
   const roleFacts: DesiredState['roleFacts'] = {};
@@ -152,6 +157,32 @@ export function inCurrentIds(desired: DesiredState, lineage: Lineage): DesiredSt
     names,
     recreated,
   };
+}
+
+/**
+ * Per object, the role assignments it had in committed backups after `snapshot` that it did not have in it (from
+ * the history of its reverse links: one batched history read, then only the later versions).
+ */
+async function rolesInLaterBackups(queries: SnapshotQueries, snapshot: SnapshotDocument, ids: string[], linkBodies: Map<string, PrincipalLinksBody>): Promise<Map<string, PrincipalRole[]>> {
+  const repository = queries.repository;
+  const committed = new Set((await queries.listSnapshots()).map((s) => s.id));
+  const keys = ids.map((id) => entryKey('links', id));
+  const histories = await repository.readHistories(keys);
+  const later = keys.flatMap((key, i) => (histories[i]?.events ?? []).filter((e) => e.snapshotId > snapshot.id && e.hash && committed.has(e.snapshotId)).map((e) => ({ key, hash: e.hash! })));
+  const bodies = later.length ? await repository.readVersions<PrincipalLinksBody>(later) : [];
+  const result = new Map<string, PrincipalRole[]>();
+  later.forEach((ref, i) => {
+    const id = parseEntryKey(ref.key).id!;
+    const had = new Set((linkBodies.get(ref.key)?.roles ?? []).map((r) => `${r.roleDefinitionId}|${r.directoryScopeId}`));
+    const known = new Set((result.get(id) ?? []).map((r) => `${r.roleDefinitionId}|${r.directoryScopeId}`));
+    for (const role of bodies[i]?.roles ?? []) {
+      const key = `${role.roleDefinitionId}|${role.directoryScopeId}`;
+      if (had.has(key) || known.has(key)) continue;
+      known.add(key);
+      result.set(id, [...(result.get(id) ?? []), role]);
+    }
+  });
+  return result;
 }
 
 export function groupFacts(body: Record<string, unknown>): GroupFacts {

@@ -229,6 +229,8 @@ export interface CredentialAccount {
   deliveredTo?: string;
   /** A sentence: what happened. */
   note: string;
+  /** For a credential not delivered: what to do about it (the same advice in the CLI and on the card). */
+  whatToDo?: string;
 }
 
 export interface RestoreOutcome {
@@ -323,7 +325,7 @@ async function executeHeld(restoreId: string, request: RestoreRequestDocument, r
   const counts = { running: 0, done: 0, alreadyDone: 0, failed: 0, blocked: 0 } as Record<StepStatus, number>;
   for (const s of steps) counts[s.status]++;
   const { outstanding, settled } = await settleSkippedLinks(plan, (stepId) => runner.journal.get(stepId)?.status, context.writer);
-  const credentials = accountCredentials(plan, runner.journal);
+  const credentials = accountCredentials(plan, restoreId, runner.journal);
   const status: RestoreStatus = counts.failed || counts.blocked || outstanding.length ? 'incomplete' : 'complete';
   const result: RestoreResultDocument = { ...records.base(restoreId, 'result'), type: 'restoreResult', restoreId, status, startedAt, finishedAt: now().toISOString(), counts, skips: outstanding.length };
   await context.store.upsert('catalog', result);
@@ -339,13 +341,11 @@ async function executeHeld(restoreId: string, request: RestoreRequestDocument, r
  * One account per `issueCredential` step, from the journal: delivered (how and where), or not delivered (why). A
  * credential step that never ran because its create failed counts as not delivered: there is no user to sign in.
  */
-function accountCredentials(plan: RestorePlan, journal: Map<string, JournalStepDocument>): CredentialAccount[] {
+function accountCredentials(plan: RestorePlan, restoreId: string, journal: Map<string, JournalStepDocument>): CredentialAccount[] {
   return plan.steps.filter((s) => s.action.type === 'issueCredential').map((step) => {
     const action = step.action as Extract<RestoreAction, { type: 'issueCredential' }>;
     const createStep = 'createdBy' in action.user ? action.user.createdBy : undefined;
-    const create = plan.steps.find((s) => s.id === createStep)?.action as { attributes?: Record<string, unknown> } | undefined;
-    const userPrincipalName = String(create?.attributes?.userPrincipalName ?? ('id' in action.user ? action.user.id : ''));
-    const displayName = String(create?.attributes?.displayName ?? userPrincipalName);
+    const { userPrincipalName, displayName } = createdUserNames(plan, action.user);
     const userId = 'id' in action.user ? action.user.id : (createStep ? journal.get(createStep)?.createdId : undefined);
     const entry = journal.get(step.id);
     if (entry?.status === 'done' && entry.credential) {
@@ -354,8 +354,19 @@ function accountCredentials(plan: RestorePlan, journal: Map<string, JournalStepD
     const why = entry?.status === 'failed' ? (entry.failure?.message ?? 'it failed')
       : entry?.status === 'blocked' ? 'the user was not created, so there is nothing to sign in to'
         : 'the run stopped before it was handed over';
-    return { stepId: step.id, ...(userId ? { userId } : {}), userPrincipalName, displayName, status: 'notDelivered' as const, note: why };
+    const whatToDo = userId
+      ? `run \`rewind restore --plan ${restoreId} --break-glass --reason "…"\` to issue a new Temporary Access Pass for ${userPrincipalName} (shown once on that terminal), or reset the password in Microsoft Entra`
+      : 'nothing: the user was not created';
+    return { stepId: step.id, ...(userId ? { userId } : {}), userPrincipalName, displayName, status: 'notDelivered' as const, note: why, whatToDo };
   });
+}
+
+/** The UPN and name of the user a credential step is for: from the create step that made it, else its id. */
+function createdUserNames(plan: RestorePlan, user: ObjectRef): { userPrincipalName: string; displayName: string } {
+  const createStep = 'createdBy' in user ? user.createdBy : undefined;
+  const create = plan.steps.find((s) => s.id === createStep)?.action as { attributes?: Record<string, unknown> } | undefined;
+  const userPrincipalName = String(create?.attributes?.userPrincipalName ?? ('id' in user ? user.id : ''));
+  return { userPrincipalName, displayName: String(create?.attributes?.displayName ?? userPrincipalName) };
 }
 
 /**
@@ -578,7 +589,7 @@ class StepRunner {
     const writer = this.context.writer;
     const userId = this.mustResolve(action.user);
     const createStep = 'createdBy' in action.user ? action.user.createdBy : undefined;
-    const upn = String((this.plan.steps.find((s) => s.id === createStep)?.action as { attributes?: Record<string, unknown> } | undefined)?.attributes?.userPrincipalName ?? userId);
+    const upn = createdUserNames(this.plan, action.user).userPrincipalName || userId;
     const password = createStep ? this.passwords.get(createStep) : undefined;
     if (createStep) this.passwords.delete(createStep);
     let secret: DeliveredSecret;
@@ -614,7 +625,7 @@ const UNDELIVERED_CREDENTIAL_ERROR_NAME = 'UndeliveredCredentialError';
 /** The credential could not be handed over; it was discarded (never stored), and a later run issues a new one. */
 class UndeliveredCredentialError extends Error {
   constructor(userPrincipalName: string, cause: unknown) {
-    super(`the credential for ${userPrincipalName} could not be handed over (${cause instanceof Error ? cause.message : String(cause)}), so it was discarded; resume the restore to issue a new Temporary Access Pass, or reset the password in Microsoft Entra`);
+    super(`the credential for ${userPrincipalName} could not be handed over (${cause instanceof Error ? cause.message : String(cause)}), so it was discarded`);
     this.name = UNDELIVERED_CREDENTIAL_ERROR_NAME;
   }
 }

@@ -174,6 +174,7 @@ function planObject(b: PlanBuilder, object: DesiredObject): void {
       `Restore ${object.kind} ${name} from the recycle bin (same id, creation time and links)`);
     b.refs.set(object.id, { ref: { id: object.id }, madeBy: key });
     b.warnings.add(`${name} comes back from the recycle bin as it was when deleted; only the attributes the recycle bin shows are compared with the backup`);
+    b.warnings.add(`${name} comes back with the roles, memberships and ownerships it had when deleted, which Graph does not show while it is in the recycle bin: privilege it gained after its latest backup cannot be judged before it is back`);
     planAttributeRollback(b, object, live.attributes, key);
     return;
   }

@@ -6,7 +6,9 @@
  * - a target is privileged in the snapshot: a user or group holding Global Administrator or another privileged role
  *   (the role definition's `isPrivileged`), or a role-assignable group;
  * - a target is privileged in the live directory now (read by live-state.ts): it holds such a role directly, is a
- *   member or owner of a role-assignable group that holds one, or is itself a role-assignable group;
+ *   member or owner of a role-assignable group that holds one, or is itself a role-assignable group; a target in
+ *   the recycle bin (whose links Graph does not show) counts as privileged when a backup after the chosen one saw it
+ *   holding such a role;
  * - or the plan itself grants, re-enables or restores anything privileged: assigns a privileged role, adds a member
  *   or owner to a role-assignable group, restores the members of a privileged role, re-enables a privileged user.
  * A role is privileged when the snapshot's or the live definition says so (or it is Global Administrator).
@@ -53,6 +55,14 @@ export function judgeSensitivity(input: SensitivityInput): { privileged: boolean
       const when = before.has(roleId) && now.has(roleId) ? ' (in the backup and now)' : now.has(roleId) ? ' now (given after the backup)' : liveNow ? ' in the backup (not now)' : ' in the backup';
       reasons.add(`${name(object.id)} ${roleFacts(roleId).globalAdministrator ? 'is a Global Administrator' : `holds the privileged role ${roleFacts(roleId).displayName}`}${when}`);
       privilegedTargets.add(object.id);
+    }
+    // Not in the directory now (in the recycle bin, or gone): what it held in later backups may come back with it.
+    if (live.objects[object.id]?.state !== 'live') {
+      for (const roleId of privilegedRoles((object.laterRoles ?? []).map((r) => r.roleDefinitionId), roleFacts)) {
+        if (before.has(roleId)) continue;
+        reasons.add(`${name(object.id)} ${roleFacts(roleId).globalAdministrator ? 'was a Global Administrator' : `held the privileged role ${roleFacts(roleId).displayName}`} in a later backup`);
+        privilegedTargets.add(object.id);
+      }
     }
     for (const group of live.privilege.groups[object.id] ?? []) {
       const roles = group.roleDefinitionIds.filter((id) => roleFacts(id).privileged);

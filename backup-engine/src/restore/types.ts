@@ -31,6 +31,11 @@ export interface DesiredObject {
   /** Groups: the group's own members and owners. */
   members: LinkRef[];
   owners: LinkRef[];
+  /**
+   * Roles the object held in a backup after the chosen snapshot but not in it: what a restore from the recycle bin
+   * may bring back (the recycle bin keeps an object's links, and Graph does not show them while it is there).
+   */
+  laterRoles?: PrincipalRole[];
 }
 
 export interface DesiredRole {

@@ -28,7 +28,11 @@ export async function planUndo(store: SnapshotStore, tenantId: string, restoreId
   const resolve = (ref: ObjectRef): ObjectRef => ('createdBy' in ref ? { id: journal.get(ref.createdBy)?.createdId ?? '' } : ref);
   const inverses: { action: RestoreAction; description: string }[] = [];
   for (const step of [...plan.steps].reverse()) {
-    if (journal.get(step.id)?.status !== 'done') continue;
+    const entry = journal.get(step.id);
+    // `done` changed the tenant; so did a create adopted after an interruption (`alreadyDone` with the id it made:
+    // the interrupted attempt of this restore created it).
+    const createdHere = (step.action.type === 'createUser' || step.action.type === 'createGroup') && entry?.status === 'alreadyDone' && !!entry.createdId;
+    if (entry?.status !== 'done' && !createdHere) continue;
     const inverse = invert(step, resolve, journal.get(step.id)?.createdId);
     if (inverse) inverses.push(inverse);
   }
@@ -38,7 +42,8 @@ export async function planUndo(store: SnapshotStore, tenantId: string, restoreId
   return finishPlan({
     formatVersion: 1, tenantId, source: { kind: 'undo', restoreId, at: now().toISOString() }, targets: plan.targets, options: plan.options,
     steps, skips: [], warnings: [`Undo returns what restore ${restoreId} changed to the state captured just before it ran; changes made by others since then to the same attributes and links are overwritten`],
-    sensitivity: plan.sensitivity, counts: { steps: steps.length, skips: 0, byAction }, incomplete: false,
+    sensitivity: { privileged: plan.sensitivity.privileged, reasons: plan.sensitivity.reasons.map((r) => `the restore it undoes was privileged: ${r}`) },
+    counts: { steps: steps.length, skips: 0, byAction }, incomplete: false,
   });
 }
 

@@ -102,15 +102,18 @@ describe('when rewind restore is killed with SIGKILL after handing over some cre
     await first.exited;
     const firstPrinted = printedCredentials(first.stdout());
 
+    // Graph throttles the resume's first write for 8 s (it waits, honouring Retry-After), so it is still running
+    // when a second operator starts the same restore.
+    simulator.setFaults([{ method: 'POST', path: '.', status: 429, retryAfterSeconds: 8, times: 1 }]);
     const resume = start(['restore', '--plan', restoreId, '--break-glass', '--reason', 'resume after crash']);
     await until(() => /resuming it from its journal/.test(resume.stderr()), 'the resume to start');
     const concurrent = start(['restore', '--plan', restoreId, '--break-glass', '--reason', 'second operator']);
     const concurrentCode = await concurrent.exited;
     const code = await resume.exited;
 
-    // One execution at a time: the second resume was refused while the first ran (or found it finished).
-    expect(concurrentCode).not.toBe(0);
-    expect(concurrent.stderr()).toMatch(/is already running|already finished complete/);
+    // One execution at a time: the second resume was refused while the first ran.
+    expect(concurrentCode).toBe(1);
+    expect(concurrent.stderr()).toMatch(/is already running/);
     expect(code).toBe(0);
     const d = simulator.directory;
     const secondPrinted = printedCredentials(resume.stdout());
@@ -127,5 +130,25 @@ describe('when rewind restore is killed with SIGKILL after handing over some cre
     expect(resume.stdout()).not.toMatch(/NOT DELIVERED/);
     const events = await new Restores({ store: cosmos.store, writer: new GraphDirectoryWriter({ baseUrl: env.GRAPH_BASE_URL! }), tenantId: d.tenantId }).records.auditTrail(restoreId);
     expect(events.filter((e) => e.event === 'finished')).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('when the operator\'s terminal is gone before the credentials are printed', () => {
+  it('then no credential is journaled delivered, and the resume issues and shows a Temporary Access Pass for each', async () => {
+    const { restoreId, upns } = await sixUsersGoneForGood();
+    const first = start(['restore', '--plan', restoreId, '--break-glass', '--reason', 'terminal closed']);
+    first.child.stdout!.destroy(); // the reader goes away at once (a dropped SSH session, `| head -0`)
+    await first.exited;
+    const restores = new Restores({ store: cosmos.store, writer: new GraphDirectoryWriter({ baseUrl: env.GRAPH_BASE_URL! }), tenantId: simulator.directory.tenantId });
+    const finished = (await restores.records.auditTrail(restoreId)).filter((e) => e.event === 'finished');
+    expect(finished).toHaveLength(1);
+    expect((finished[0].detail.credentials as { status: string }[]).map((c) => c.status)).toEqual(upns.map(() => 'notDelivered'));
+
+    const resume = start(['restore', '--plan', restoreId, '--break-glass', '--reason', 'again, on a terminal']);
+    expect(await resume.exited).toBe(0);
+    const shown = printedCredentials(resume.stdout());
+    expect([...shown.keys()].sort()).toEqual([...upns].sort());
+    expect([...shown.values()].every((list) => list.length === 1 && list[0].kind === 'tap')).toBe(true);
+    expect(resume.stdout()).not.toMatch(/NOT DELIVERED/);
   }, 120_000);
 });

@@ -7,6 +7,7 @@
 import { DEMO_BOB_ID } from '../../../graph-simulator/src';
 import { Lineage } from '../../src/lineage/lineage';
 import { prune } from '../../src/retention/retention';
+import { planUndo } from '../../src/restore/undo';
 import { SnapshotStore } from '../../src/ports/snapshot-store';
 import { MemorySnapshotStore } from '../../src/store/memory-store';
 import { rewind } from '../cli/cli-harness';
@@ -139,6 +140,9 @@ describe('when the executor stops between creating the user and recording the li
     expect((await Lineage.load(flaky, fx.tenantId)).current(DEMO_BOB_ID)).toBe(newId);
     expect([...d.users()].filter((u) => String(u.props.userPrincipalName) === BOB_UPN)).toHaveLength(1);
     expect((await fx.plan({ targets: [{ kind: 'user', id: newId }], at: first.id })).steps).toEqual([]);
+    // The create adopted after the interruption was this restore's: its undo deletes the user again.
+    const undo = await planUndo(fx.store, fx.tenantId, id);
+    expect(undo.steps.map((s) => s.action)).toEqual(expect.arrayContaining([{ type: 'deleteObject', kind: 'user', object: { id: newId } }]));
   });
 });
 
@@ -147,5 +151,43 @@ describe('when backups are pruned', () => {
     const { newId } = await bobRecreated();
     await prune(fx.store, fx.tenantId, { now: () => new Date(Date.now() + 400 * 86_400_000) });
     expect((await Lineage.load(fx.store, fx.tenantId)).current(DEMO_BOB_ID)).toBe(newId);
+  });
+});
+
+describe('when a member of a role and of a group was recreated between two backups', () => {
+  it('then `rewind diff role`, `diff group` and `versions role` show no change for them', async () => {
+    const { first } = await bobRecreated();
+    const { snapshot: second } = await fx.backup();
+    const d = fx.simulator.directory;
+    const role = (await rewind({ ...fx }, ['diff', 'role', 'Helpdesk Administrator', '--from', first.id, '--to', second.id]));
+    expect(role.code).toBe(0);
+    expect(role.stdout).not.toMatch(/Bob Kelly/);
+    const group = d.memberOf(d.getUser(BOB_UPN)!.id).groups.map((g) => d.getGroup(g)!).find((g) => g.props.securityEnabled === true && g.props.mailEnabled === false && !(g.props.groupTypes as string[]).length)!;
+    const groupDiff = await rewind({ ...fx }, ['diff', 'group', group.id, '--from', first.id, '--to', second.id]);
+    expect(groupDiff.code).toBe(0);
+    expect(groupDiff.stdout).not.toMatch(/Bob Kelly/);
+    const versions = await rewind({ ...fx }, ['versions', 'role', 'Helpdesk Administrator', '--json']);
+    expect(versions.json<{ versions: unknown[] }>().versions).toHaveLength(1);
+  });
+});
+
+describe('when an object was recreated twice', () => {
+  it('then the diff between its first and second recreate is one object, and it is not "deleted"', async () => {
+    const { first, newId } = await bobRecreated();
+    const { snapshot: second } = await fx.backup();
+    const d = fx.simulator.directory;
+    d.deleteUser(newId);
+    d.purgeDeleted(newId);
+    await fx.restore({ targets: [{ kind: 'user', id: newId }], at: second.id });
+    const third = d.getUser(BOB_UPN)!.id;
+    const { snapshot: last } = await fx.backup();
+    const queries = fx.queries();
+    expect((await Lineage.load(fx.store, fx.tenantId)).chain(DEMO_BOB_ID)).toEqual([DEMO_BOB_ID, newId, third]);
+    const diff = await queries.tenantDiff(first.id, second.id);
+    expect([...diff.created, ...diff.deleted].map((o) => o.displayName)).not.toContain('Bob Kelly');
+    const across = await queries.tenantDiff(first.id, last.id);
+    expect([...across.created, ...across.deleted].map((o) => o.displayName)).not.toContain('Bob Kelly');
+    expect((await queries.deletedSince(first.completedAt)).map((o) => o.displayName)).not.toContain('Bob Kelly');
+    expect((await fx.plan({ targets: [{ kind: 'user', id: DEMO_BOB_ID }], at: first.id })).steps).toEqual([]);
   });
 });

@@ -75,3 +75,14 @@ describe('when a user is plain then and now', () => {
     expect(plan(live({}, { accountEnabled: false })).sensitivity).toEqual({ privileged: false, reasons: [] });
   });
 });
+
+describe('when a user in the recycle bin was plain at the chosen backup but a Global Administrator in a later one', () => {
+  it('then bringing them back is privileged, and says so', () => {
+    const later: DesiredObject = { ...pat, laterRoles: [{ roleDefinitionId: GA, directoryScopeId: '/' }] };
+    const state = live({ objects: { [PAT]: { id: PAT, kind: 'user', state: 'deleted', attributes: pat.attributes } } });
+    const result = planRestore([{ kind: 'user', id: PAT }], { ...desired, objects: [later], roleFacts: { [GA]: { displayName: 'Global Administrator', templateId: GA, isPrivileged: true } } }, state, DEFAULT_RESTORE_OPTIONS);
+    expect(result.steps[0].action.type).toBe('restoreFromRecycleBin');
+    expect(result.sensitivity.reasons).toEqual(['Pat Plain was a Global Administrator in a later backup']);
+    expect(result.warnings.join(' ')).toMatch(/Graph does not show while it is in the recycle bin/);
+  });
+});

@@ -122,12 +122,20 @@ export async function openAs(browser: Browser, playgroundUrl: string, userId?: s
 /** Opens a conversation from the tree ('Personal Chat', 'Group Chat', 'My Team - General', …) and waits for its compose box. */
 export async function openConversation(page: Page, name: string): Promise<void> {
   await page.getByRole('treeitem', { name }).click();
-  await page.getByRole('textbox').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await composeBox(page).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/**
+ * The compose box: the Lexical editor (a contenteditable), never a card's text input (an object card with a
+ * reason field above it would otherwise be the first textbox on the page).
+ */
+function composeBox(page: Page): Locator {
+  return page.locator('[data-lexical-editor="true"]').first();
 }
 
 /** Types a message into the compose box (a Lexical contenteditable) and sends it. In a group chat, start with `<at>Bot</at>`. */
 export async function say(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox').first();
+  const box = composeBox(page);
   await box.click();
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');

@@ -12,6 +12,7 @@ export const EXIT_CODE_HELP: [number, string][] = [
   [ExitCode.problems, '`rewind check` found problems, or another backup or prune holds the tenant\'s lease'],
   [ExitCode.incomplete, '`rewind restore` finished incomplete: something was skipped, failed or blocked (see `rewind audit <id>`)'],
   [ExitCode.needsReapproval, '`rewind restore`: the tenant changed since the plan was made; run `rewind plan restore` again'],
+  [ExitCode.nothingToRestore, '`rewind plan restore` / `rewind undo`: nothing to restore; the plan is printed, not stored'],
 ];
 
 const SETTINGS: [string, string][] = [

@@ -17,7 +17,7 @@
  * store or a log.
  */
 import { userInfo } from 'node:os';
-import { CredentialAccount, DeliveredSecret, RestoreOutcome, isNeedsReapprovalError, isNothingToRestoreError } from '../../restore/execute';
+import { DeliveredSecret, RestoreOutcome, isNeedsReapprovalError, isNothingToRestoreError } from '../../restore/execute';
 import { Restores } from '../../restore/restores';
 import type { RestorePlan, RestoreTarget } from '../../restore/types';
 import type { SnapshotQueries } from '../../query/snapshot-queries';
@@ -184,7 +184,9 @@ export async function restoreCommand(ctx: CommandContext<'restore'>): Promise<nu
   // The handover: printed now, before the step is journaled delivered (module comment).
   const deliverSecret = async (secret: DeliveredSecret) => {
     if (!shown) throw new Error('--json without --show-secret prints no credential');
-    output.stdout(options.global.json ? `${JSON.stringify({ credential: credentialJson(secret, true) })}\n` : `${secretBlock([secret])}\n`);
+    const text = options.global.json ? `${JSON.stringify({ credential: credentialJson(secret, true) })}\n` : `${secretBlock([secret])}\n`;
+    if (output.handOver) output.handOver(text);
+    else output.stdout(text);
     return { deliveredTo: 'the operator\'s terminal' };
   };
   let outcome: RestoreOutcome;
@@ -199,7 +201,7 @@ export async function restoreCommand(ctx: CommandContext<'restore'>): Promise<nu
     output.stdout(json({
       restoreId, status: outcome.status, resumed: outcome.resumed, breakGlass: resumed ? null : { by: operator, reason: options.reason },
       steps: outcome.steps, skips: outcome.skips, settledSkips: outcome.settledSkips,
-      credentials: outcome.credentials.map((c) => ({ ...c, ...(c.status === 'notDelivered' ? { whatToDo: credentialFix(restoreId, c) } : {}) })),
+      credentials: outcome.credentials,
       exitCode,
     }));
     const missed = outcome.credentials.filter((c) => c.status === 'notDelivered');
@@ -208,12 +210,6 @@ export async function restoreCommand(ctx: CommandContext<'restore'>): Promise<nu
   }
   output.stdout(outcomeText(outcome, request.plan, resumed ? undefined : { by: operator, reason: options.reason }));
   return exitCode;
-}
-
-/** What to do about a credential that never reached anyone. */
-function credentialFix(restoreId: string, account: CredentialAccount): string {
-  if (!account.userId) return 'the user was not created; nothing to sign in to';
-  return `run \`rewind restore --plan ${restoreId} --break-glass --reason "…"\` again to issue a new Temporary Access Pass for ${account.userPrincipalName} (shown once on that terminal), or reset the password in Microsoft Entra`;
 }
 
 function credentialJson(secret: DeliveredSecret, withValue: boolean) {
@@ -248,7 +244,7 @@ function outcomeText(outcome: RestoreOutcome, plan: RestorePlan, breakGlass: { b
     for (const c of outcome.credentials) {
       parts.push(c.status === 'delivered'
         ? `  - ${c.userPrincipalName}: ${c.method === 'password' ? 'temporary password' : 'Temporary Access Pass'} shown above on ${c.deliveredTo}\n`
-        : `  - ${c.userPrincipalName}: NOT DELIVERED (${c.note}); ${credentialFix(outcome.restoreId, c)}\n`);
+        : `  - ${c.userPrincipalName}: NOT DELIVERED (${c.note}); ${c.whatToDo ?? ''}\n`);
     }
   }
   const counts = new Map<string, number>();
