@@ -36,9 +36,13 @@ async function refusals(): Promise<Record<string, unknown>[]> {
 }
 
 describe('when a message comes from another tenant', () => {
-  it('then it is answered with a sentence, audited, and nothing is read from Graph', async () => {
+  it('then it is answered with a sentence, audited, and nothing is read from Graph or the store', async () => {
     const requestsBefore = h.engine.simulator.stats().requests;
+    const reads = ['read', 'readMany', 'queryPartition', 'queryTenant'].map((method) => jest.spyOn(h.store, method as 'read'));
     const sent = await h.raw(message('restore user bob', { channelData: OTHER_TENANT, conversation: OTHER_TENANT }));
+    // The only store call is the audit event (an insert); no turn state, no bot record, no snapshot was read.
+    expect(reads.map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0, 0]);
+    reads.forEach((spy) => spy.mockRestore());
     expect(sent.cards).toHaveLength(0);
     expect(sent.activities.map((a) => a.text).join(' ')).toMatch(/protects another organisation/);
     expect(h.engine.simulator.stats().requests).toBe(requestsBefore);
