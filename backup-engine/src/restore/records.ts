@@ -174,6 +174,8 @@ export class RestoreRecords {
     for await (const d of this.store.queryPartition<AuditEventDocument>('catalog', auditPartition(this.tenantId), { type: 'audit' })) {
       if (!restoreId || d.restoreId === restoreId) events.push(d);
     }
-    return events.sort((a, b) => (a.id < b.id ? -1 : 1));
+    // One restore's events in their sequence; all events (several restores, refused activities) in time order.
+    const order = (a: AuditEventDocument, b: AuditEventDocument) => (restoreId || a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1);
+    return events.sort(order);
   }
 }

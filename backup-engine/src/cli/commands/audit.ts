@@ -4,7 +4,7 @@
  * journal's step statuses, its result, and its events. Read-only.
  */
 import type { AuditEventDocument, JournalStepDocument, RestoreResultDocument } from '../../restore/records';
-import { RestoreRecords } from '../../restore/records';
+import { NO_RESTORE, RestoreRecords } from '../../restore/records';
 import type { CommandContext } from '../context';
 import { ExitCode, NotFoundError } from '../errors';
 import { requesterText } from './restore';
@@ -25,7 +25,8 @@ export async function auditCommand(ctx: CommandContext<'audit'>): Promise<number
       return ExitCode.ok;
     }
     output.stdout(eventTable(events, true));
-    output.stdout(`\n${plural(events.length, 'event')} of ${plural(new Set(events.map((e) => e.restoreId)).size, 'restore')}; details of one with \`rewind audit <restoreId>\`.\n`);
+    const refused = events.filter((e) => e.restoreId === NO_RESTORE).length;
+    output.stdout(`\n${plural(events.length, 'event')} of ${plural(new Set(events.filter((e) => e.restoreId !== NO_RESTORE).map((e) => e.restoreId)).size, 'restore')}${refused ? ` (and ${plural(refused, 'Teams activity', 'Teams activities')} from another tenant refused, restore "-")` : ''}; details of one with \`rewind audit <restoreId>\`.\n`);
     return ExitCode.ok;
   }
 
