@@ -11,7 +11,7 @@
  *    Agents Playground (`.m365agentsplayground.yml` holds demo-tenant users) or any HTTP client (expectReplies).
  * Then it keeps serving, so `npm run rewind -- <command>` can browse, diff and back up against the same stack.
  */
-import { createGraphSimulator } from '../graph-simulator/src';
+import { DEMO_HELPDESK_GROUP_ID, DEMO_SECURITY_LEADS_GROUP_ID, createGraphSimulator } from '../graph-simulator/src';
 import { GraphDirectoryGateway, GraphDirectoryWriter, runBackup, startLocalCosmos } from '../backup-engine/src';
 import { readBotConfig } from '../bot/src/config';
 import { startBot } from '../bot/src/server';
@@ -59,7 +59,11 @@ async function main(): Promise<void> {
   );
   for (const note of snapshot.notes) console.log(`rewind: note: ${note}`);
 
-  const botConfig = readBotConfig({ ...process.env, GRAPH_BASE_URL: graphUrl, REWIND_MODE: process.env.REWIND_MODE ?? 'local' });
+  // The demo tenant's Helpdesk and Security Leads groups, unless the environment names others.
+  const botConfig = readBotConfig({
+    HELPDESK_GROUP_ID: DEMO_HELPDESK_GROUP_ID, SECURITY_LEADS_GROUP_ID: DEMO_SECURITY_LEADS_GROUP_ID,
+    ...process.env, GRAPH_BASE_URL: graphUrl, REWIND_MODE: process.env.REWIND_MODE ?? 'local',
+  });
   const bot = await startBot(botConfig, { gateway, writer: new GraphDirectoryWriter({ baseUrl: graphUrl }), store: cosmos.store }, { tenantId: d.tenantId });
   stopBot = () => bot.close();
   console.log(`rewind: Teams bot at ${bot.url}/api/messages`);

@@ -10,8 +10,8 @@
  * | BOT_TYPE | MultiTenant | `MicrosoftAppType`: MultiTenant, SingleTenant or UserAssignedMsi (any case) |
  * | BOT_TENANT_ID | unset | `MicrosoftAppTenantId`, and the one tenant the bot serves; required in production (local: the Graph connection's tenant) |
  * | PORT | 3978 | HTTP port of `POST /api/messages` |
- * | HELPDESK_GROUP_ID | local: the demo tenant's Helpdesk | group whose members may request restores |
- * | SECURITY_LEADS_GROUP_ID | local: the demo tenant's Security Leads | group whose members may approve |
+ * | HELPDESK_GROUP_ID | required (`npm start`: the demo tenant's Helpdesk) | group whose members may request restores |
+ * | SECURITY_LEADS_GROUP_ID | required (`npm start`: the demo tenant's Security Leads) | group whose members may approve |
  * | READERS_GROUP_ID | unset | optional group whose members may browse the backups (helpdesk and security leads always may) |
  * | APPROVAL_TTL_HOURS | 24 | hours an approval request stays open (1–168) |
  * | MASS_DELETION_THRESHOLD | 20 | deletions between two backups that raise an alert |
@@ -23,7 +23,6 @@
  * so the bot then listens on loopback only and says so; outside local mode it refuses to start without one.
  */
 import { ConfigurationError, EngineSettings, readEngineSettings } from '../../backup-engine/src';
-import { LOCAL_DEFAULT_GROUPS } from './policy/local-defaults';
 
 export const SETTINGS_HELP = 'see infra/README.md#settings';
 export const DEFAULT_PORT = 3978;
@@ -135,11 +134,15 @@ function readIdentity(env: NodeJS.ProcessEnv, mode: RewindMode): BotIdentity | u
   return { MicrosoftAppId, MicrosoftAppType, MicrosoftAppPassword: password, ...(MicrosoftAppTenantId ? { MicrosoftAppTenantId } : {}) };
 }
 
-function readGroup(env: NodeJS.ProcessEnv, name: string, mode: RewindMode, localDefault: string, role: string): string {
+/**
+ * A group id, required in every mode. The demo tenant's ids reach a local run through `npm start`'s settings
+ * (scripts/start.ts), never through an import: the bot carries no simulator code.
+ */
+function readGroup(env: NodeJS.ProcessEnv, name: string, mode: RewindMode, role: string): string {
   const value = setting(env, name);
   if (value !== undefined) return guid(name, value, "a group's object id");
   if (mode === 'production') fail(`${name} is not set; in production the bot needs the object id of the group whose members ${role}`);
-  return localDefault;
+  return fail(`${name} is not set; the bot needs the object id of the group whose members ${role} (\`npm start\` sets the demo tenant's)`);
 }
 
 /** Reads and validates every setting once. Throws ConfigurationError (naming the setting and the fix). */
@@ -152,8 +155,8 @@ export function readBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   if (!identity) warnings.push(NO_IDENTITY_WARNING);
 
   const port = integer(env, 'PORT', DEFAULT_PORT, 1, 65535, 'a port number');
-  const helpdeskGroupId = readGroup(env, 'HELPDESK_GROUP_ID', mode, LOCAL_DEFAULT_GROUPS.helpdeskGroupId, 'may request restores');
-  const securityLeadsGroupId = readGroup(env, 'SECURITY_LEADS_GROUP_ID', mode, LOCAL_DEFAULT_GROUPS.securityLeadsGroupId, 'may approve restores');
+  const helpdeskGroupId = readGroup(env, 'HELPDESK_GROUP_ID', mode, 'may request restores');
+  const securityLeadsGroupId = readGroup(env, 'SECURITY_LEADS_GROUP_ID', mode, 'may approve restores');
   if (helpdeskGroupId === securityLeadsGroupId) {
     warnings.push('HELPDESK_GROUP_ID and SECURITY_LEADS_GROUP_ID are the same group: every requester is also an approver (a requester still never approves their own request).');
   }

@@ -7,12 +7,13 @@ import { startEngine } from '../../backup-engine/test/support/engine-fixture';
 import { NO_IDENTITY_WARNING, readBotConfig } from '../src/config';
 import { createLogger } from '../src/observability';
 import { startBot } from '../src/server';
+import { DEMO_HELPDESK_GROUP_ID, DEMO_SECURITY_LEADS_GROUP_ID } from '../../graph-simulator/src';
 
 it('When startBot is given a structured logger, then its start-up lines are JSON: the identity warning at warn, listening and the schedule at info', async () => {
   const engine = await startEngine();
   const lines: string[] = [];
   const logger = createLogger({ component: 'bot', write: (line) => lines.push(line) });
-  const config = { ...readBotConfig({}), port: 0 };
+  const config = { ...readBotConfig({ HELPDESK_GROUP_ID: DEMO_HELPDESK_GROUP_ID, SECURITY_LEADS_GROUP_ID: DEMO_SECURITY_LEADS_GROUP_ID }), port: 0 };
   const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url });
   const started = await startBot(config, { gateway: engine.gateway, writer, store: engine.store }, { logger });
   try {

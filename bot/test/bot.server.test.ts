@@ -4,7 +4,7 @@
  */
 import { GraphDirectoryWriter } from '../../backup-engine/src';
 import { startEngine } from '../../backup-engine/test/support/engine-fixture';
-import { PLAYGROUND_CURRENT_USER } from '../../graph-simulator/src';
+import { DEMO_HELPDESK_GROUP_ID, DEMO_SECURITY_LEADS_GROUP_ID, PLAYGROUND_CURRENT_USER } from '../../graph-simulator/src';
 import { LOOPBACK_HOST, NO_IDENTITY_WARNING, readBotConfig } from '../src/config';
 import { startBot } from '../src/server';
 
@@ -12,7 +12,7 @@ describe('when the bot runs locally without an identity', () => {
   it('then POST /api/messages with expectReplies answers the help card in the body', async () => {
     const engine = await startEngine();
     const lines: string[] = [];
-    const config = { ...readBotConfig({}), port: 0 };
+    const config = { ...readBotConfig({ HELPDESK_GROUP_ID: DEMO_HELPDESK_GROUP_ID, SECURITY_LEADS_GROUP_ID: DEMO_SECURITY_LEADS_GROUP_ID }), port: 0 };
     expect(config.listenHost).toBe(LOOPBACK_HOST);
     const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url });
     const started = await startBot(config, { gateway: engine.gateway, writer, store: engine.store }, { log: (l) => lines.push(l) });
@@ -45,7 +45,7 @@ describe('when BOT_TENANT_ID names another tenant than the Graph connection', ()
   it('then the bot refuses to start: it would take approvals in one tenant and write into another', async () => {
     const engine = await startEngine();
     try {
-      const config = { ...readBotConfig({}), port: 0, tenantId: '0badc0de-0000-4000-8000-000000000bad' };
+      const config = { ...readBotConfig({ HELPDESK_GROUP_ID: DEMO_HELPDESK_GROUP_ID, SECURITY_LEADS_GROUP_ID: DEMO_SECURITY_LEADS_GROUP_ID }), port: 0, tenantId: '0badc0de-0000-4000-8000-000000000bad' };
       const writer = new GraphDirectoryWriter({ baseUrl: engine.simulator.url });
       await expect(startBot(config, { gateway: engine.gateway, writer, store: engine.store }, { log: () => undefined })).rejects.toThrow(/BOT_TENANT_ID 0badc0de-0000-4000-8000-000000000bad is not the tenant Graph is connected to/);
     } finally {

@@ -19,9 +19,12 @@ function errorOf(env: NodeJS.ProcessEnv): ConfigurationError {
   throw new Error('expected a ConfigurationError');
 }
 
+/** What `npm start` sets for a local run: the demo tenant's two groups. */
+const LOCAL = { HELPDESK_GROUP_ID: DEMO_HELPDESK_GROUP_ID, SECURITY_LEADS_GROUP_ID: DEMO_SECURITY_LEADS_GROUP_ID };
+
 describe('config: local mode', () => {
-  test('When nothing is set, then local defaults apply and the bot listens on loopback with a warning', () => {
-    const config = readBotConfig({});
+  test('When only the groups are set (as npm start does), then local defaults apply and the bot listens on loopback with a warning', () => {
+    const config = readBotConfig(LOCAL);
     expect(config).toMatchObject({
       mode: 'local', identity: undefined, port: 3978, listenHost: '127.0.0.1',
       helpdeskGroupId: DEMO_HELPDESK_GROUP_ID, securityLeadsGroupId: DEMO_SECURITY_LEADS_GROUP_ID,
@@ -31,6 +34,12 @@ describe('config: local mode', () => {
     expect(config.warnings).toEqual([NO_IDENTITY_WARNING]);
   });
 
+  test('When a local run names no groups, then start-up stops naming the setting and npm start', () => {
+    expect(errorOf({ SECURITY_LEADS_GROUP_ID: DEMO_SECURITY_LEADS_GROUP_ID }).message).toBe(
+      "HELPDESK_GROUP_ID is not set; the bot needs the object id of the group whose members may request restores (`npm start` sets the demo tenant's); see infra/README.md#settings",
+    );
+  });
+
   test('When there is no identity, then the warning says the token check is off and loopback only', () => {
     expect(NO_IDENTITY_WARNING).toBe(
       'No bot identity is set (BOT_ID and BOT_PASSWORD, or a managed identity): the Bot Framework token check is off, so the bot listens on 127.0.0.1 (loopback) only. This is for local runs with the Agents Playground; set the identity to take traffic from Teams.',
@@ -38,11 +47,11 @@ describe('config: local mode', () => {
   });
 
   test('When settings are blank strings, then they count as unset', () => {
-    expect(readBotConfig({ BOT_ID: '  ', BOT_PASSWORD: '', PORT: ' ' })).toMatchObject({ identity: undefined, port: 3978, listenHost: '127.0.0.1' });
+    expect(readBotConfig({ ...LOCAL, BOT_ID: '  ', BOT_PASSWORD: '', PORT: ' ' })).toMatchObject({ identity: undefined, port: 3978, listenHost: '127.0.0.1' });
   });
 
   test('When a local run has a MultiTenant identity, then it listens on all interfaces without the warning', () => {
-    const config = readBotConfig({ BOT_ID: APP_ID, BOT_PASSWORD: 'secret' });
+    const config = readBotConfig({ ...LOCAL, BOT_ID: APP_ID, BOT_PASSWORD: 'secret' });
     expect(config.identity).toEqual({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant', MicrosoftAppPassword: 'secret' });
     expect(config.listenHost).toBe('0.0.0.0');
     expect(config.warnings).toEqual([]);
@@ -54,11 +63,11 @@ describe('config: local mode', () => {
   });
 
   test('When the mode is written in upper case, then it is accepted', () => {
-    expect(readBotConfig({ REWIND_MODE: 'LOCAL' }).mode).toBe('local');
+    expect(readBotConfig({ ...LOCAL, REWIND_MODE: 'LOCAL' }).mode).toBe('local');
   });
 
   test('When the config is read, then it is frozen', () => {
-    const config = readBotConfig({});
+    const config = readBotConfig(LOCAL);
     expect(Object.isFrozen(config) && Object.isFrozen(config.warnings)).toBe(true);
   });
 
@@ -149,20 +158,20 @@ describe('config: malformed settings name the setting and the fix', () => {
     ['a summary time that is not HH:MM', { SUMMARY_TIME: '7am' }, 'SUMMARY_TIME "7am" must be HH:MM in UTC (00:00 to 23:59), for example 07:00; see infra/README.md#settings'],
     ['a summary hour of 24', { SUMMARY_TIME: '24:00' }, 'SUMMARY_TIME "24:00" must be HH:MM in UTC (00:00 to 23:59), for example 07:00; see infra/README.md#settings'],
   ])('When the environment has %s, then start-up stops with the exact message', (_label, env, message) => {
-    expect(errorOf(env).message).toBe(message);
+    expect(errorOf({ ...LOCAL, ...env }).message).toBe(message);
   });
 
   test('When an engine setting is malformed, then the engine\'s ConfigurationError passes through', () => {
-    expect(errorOf({ GRAPH_BASE_URL: 'not a url' }).message).toBe('GRAPH_BASE_URL "not a url" is not a URL; use https://graph.microsoft.com, or unset it for the local simulator');
+    expect(errorOf({ ...LOCAL, GRAPH_BASE_URL: 'not a url' }).message).toBe('GRAPH_BASE_URL "not a url" is not a URL; use https://graph.microsoft.com, or unset it for the local simulator');
   });
 });
 
 describe('config: approval card refresh', () => {
   it('then refresh is on in production and off in local mode (the Agents Playground never sends the refresh invoke), and either can be overridden', () => {
-    expect(readBotConfig({}).approvalCardRefresh).toBe(false);
+    expect(readBotConfig(LOCAL).approvalCardRefresh).toBe(false);
     expect(readBotConfig(production).approvalCardRefresh).toBe(true);
-    expect(readBotConfig({ APPROVAL_CARD_REFRESH: 'ON' }).approvalCardRefresh).toBe(true);
+    expect(readBotConfig({ ...LOCAL, APPROVAL_CARD_REFRESH: 'ON' }).approvalCardRefresh).toBe(true);
     expect(readBotConfig({ ...production, APPROVAL_CARD_REFRESH: 'off' }).approvalCardRefresh).toBe(false);
-    expect(() => readBotConfig({ APPROVAL_CARD_REFRESH: 'sometimes' })).toThrow(/APPROVAL_CARD_REFRESH/);
+    expect(() => readBotConfig({ ...LOCAL, APPROVAL_CARD_REFRESH: 'sometimes' })).toThrow(/APPROVAL_CARD_REFRESH/);
   });
 });

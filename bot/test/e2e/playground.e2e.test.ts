@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { GraphDirectoryGateway, GraphDirectoryWriter, LocalCosmos, runBackup, startLocalCosmos } from '../../../backup-engine/src';
 import { RestoreRecords } from '../../../backup-engine/src/restore/records';
-import { DEMO_BOB_ID, GraphSimulator, createGraphSimulator } from '../../../graph-simulator/src';
+import { DEMO_BOB_ID, DEMO_HELPDESK_GROUP_ID, DEMO_SECURITY_LEADS_GROUP_ID, GraphSimulator, createGraphSimulator } from '../../../graph-simulator/src';
 import { readBotConfig } from '../../src/config';
 import { StartedBot, startBot } from '../../src/server';
 import { CardIdentity, Playground, cardsMatching, clickAndReadAnswer, launchChromium, openAs, openConversation, say, startPlayground, waitForCard } from './playground-driver';
@@ -52,7 +52,7 @@ beforeAll(async () => {
   const deleted = await fetch(`${graphUrl}/v1.0/users/${DEMO_BOB_ID}`, { method: 'DELETE' });
   if (deleted.status !== 204) throw new Error(`deleting bob in the simulator answered ${deleted.status}`);
 
-  const config = readBotConfig({ GRAPH_BASE_URL: graphUrl, PORT: String(await freePort()) });
+  const config = readBotConfig({ HELPDESK_GROUP_ID: DEMO_HELPDESK_GROUP_ID, SECURITY_LEADS_GROUP_ID: DEMO_SECURITY_LEADS_GROUP_ID, GRAPH_BASE_URL: graphUrl, PORT: String(await freePort()) });
   bot = await startBot(config, { gateway, writer: new GraphDirectoryWriter({ baseUrl: graphUrl }), store: cosmos.store }, { tenantId, log: (message) => botLog.push(message) });
   playground = await startPlayground(`${bot.url}/api/messages`, path.join(workDir, 'playground.log'));
   browser = await launchChromium();
