@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   const d = simulator.directory;
   console.log(`rewind: Graph simulator (tenant "${tenant}", ${d.userCount} users, ${d.groupCount} groups) at ${graphUrl}/v1.0; control at ${graphUrl}/_sim`);
 
-  const cosmos = await startLocalCosmos({ port: port('COSMOS_PORT', 8081), dataFile: process.env.REWIND_DATA_FILE ?? DEFAULT_DATA_FILE, databaseName: readCosmosDatabaseName(process.env) });
+  const dataFile = process.env.REWIND_DATA_FILE ?? DEFAULT_DATA_FILE;
+  const cosmos = await startLocalCosmos({ port: port('COSMOS_PORT', 8081), dataFile, databaseName: readCosmosDatabaseName(process.env) });
   console.log(`rewind: local Cosmos DB at ${cosmos.endpoint} (database "${cosmos.store.databaseName}"). ${cosmos.persistenceNote}`);
   for (const note of cosmos.permissionNotes) console.log(`rewind: note: ${note}`);
 
@@ -41,7 +42,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('rewind: stopping; saving the local store…');
-    void stopBot().then(() => cosmos.close()).then(() => simulator.close()).then(() => process.exit(0), (error: unknown) => {
+    void stopBot().then(() => cosmos.close()).then(() => simulator.close()).then(() => {
+      console.log(`rewind: saved to ${dataFile}; stopped.`);
+      process.exit(0);
+    }, (error: unknown) => {
       console.error(`rewind: could not save the local store: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     });
