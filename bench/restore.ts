@@ -35,7 +35,7 @@ function parseArgs(argv: string[]): Args {
 
 const log = (message: string) => process.stderr.write(`bench:restore: ${message}\n`);
 const REQUESTER = { objectId: '11111111-1111-4111-8111-111111111111' };
-const APPROVERS = [{ objectId: '22222222-2222-4222-8222-222222222222' }, { objectId: '33333333-3333-4333-8333-333333333333' }];
+const APPROVERS = [{ objectId: '22222222-2222-4222-8222-222222222222', isSecurityLead: true }, { objectId: '33333333-3333-4333-8333-333333333333', isSecurityLead: true }];
 
 async function environment(latencyMs: number) {
   const simulator = createGraphSimulator({ tenant: 'demo', throttle: true, latencyMs });

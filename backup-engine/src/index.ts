@@ -28,6 +28,8 @@ export { entryKey, ENTRY_KINDS } from './snapshot/keys';
 export { planRestore, planHashOf, GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from './restore/plan';
 export type { PlanRequest } from './restore/service';
 export { Restores } from './restore/restores';
+export { approvalStateFrom, decide, displayStatus, isExpired, refusalFor } from './restore/approval';
+export type { ApprovalState, Approver, DecisionResult, Refusal, RefusalCode } from './restore/approval';
 export type { ExecuteOptions, RestoresOptions } from './restore/restores';
 export {
   NeedsReapprovalError, RestoreRefusedError, NothingToRestoreError, isNeedsReapprovalError, isRestoreRefusedError, isNothingToRestoreError,

@@ -31,9 +31,12 @@ import {
   SnapshotDocument,
   SnapshotQueries,
   SnapshotStore,
+  approvalStateFrom,
+  displayStatus,
   isNameQueryError,
   isNeedsReapprovalError,
   isRestoreRefusedError,
+  refusalFor,
   runBackup,
 } from '../../backup-engine/src';
 import { ANY_SECURITY_LEAD, RestoreOptionId } from '../../cards/verbs';
@@ -55,7 +58,6 @@ import {
   shown,
 } from '../../cards/view-models';
 import { COMMANDS, CommandError, ObjectKind, TimeRef } from './commands/grammar';
-import { approvalStateFrom, displayStatus, refusalFor } from './policy/approval-policy';
 import { BotRecords } from './state/bot-records';
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -559,7 +561,8 @@ export class RewindService {
     let updated;
     try {
       updated = await this.restores().decide(id, {
-        objectId: actor.objectId.toLowerCase(), ...(actor.displayName ? { displayName: actor.displayName } : {}), decision, ...(text ? { comment: text } : {}),
+        objectId: actor.objectId.toLowerCase(), ...(actor.displayName ? { displayName: actor.displayName } : {}), isSecurityLead: membership.securityLead,
+        decision, ...(text ? { comment: text } : {}),
       });
     } catch (error) {
       if (isRestoreRefusedError(error)) throw new ServiceRefusal('Not allowed', sentence(error.message), '', id);

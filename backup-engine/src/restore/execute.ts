@@ -27,6 +27,7 @@ import { DirectoryWriter, LinkWrite, LinkWriteResult } from '../ports/directory-
 import { SnapshotStore, isPreconditionFailedError } from '../ports/snapshot-store';
 import { DEFAULT_LEASE_TTL_MS, HeldLease, acquireDocumentLease, holdLease, isLeaseHeldError } from '../backup/lease';
 import { Lineage } from '../lineage/lineage';
+import { Approver, approvalStateFrom, decide } from './approval';
 import { planHashOf } from './plan';
 import { randomPassword } from './password';
 import { randomBytes } from 'node:crypto';
@@ -127,38 +128,35 @@ export async function requestRestore(store: SnapshotStore, input: RequestInput, 
 }
 
 /**
- * Records one approver's decision (the caller has authorised the approver). The requester never approves their own
- * request; one person counts once; a reject ends the request.
+ * Records one approver's decision through the approval state machine (approval.ts): the caller read whether the
+ * approver is a security lead now (live membership, never card data); the machine refuses a non-lead, a decision on
+ * a request that is not pending or has expired, the requester's own, and a second one by the same person. A reject
+ * ends the request. The stored approval is written with its etag: of two decisions at once, the later re-reads and
+ * is judged again.
  */
-export async function decideRestore(store: SnapshotStore, tenantId: string, restoreId: string, decision: Omit<ApprovalDecision, 'at'>, now: () => Date = () => new Date()): Promise<ApprovalDocument> {
+export async function decideRestore(store: SnapshotStore, tenantId: string, restoreId: string, decision: Approver & { decision: 'approve' | 'reject'; comment?: string }, now: () => Date = () => new Date()): Promise<ApprovalDocument> {
   const records = new RestoreRecords(store, tenantId);
   const request = await records.readRequest(restoreId);
   if (!request) throw new RestoreRefusedError(`there is no restore request ${restoreId}`);
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await records.readApproval(restoreId);
     if (!current) throw new RestoreRefusedError(`restore ${restoreId} has no approval record`);
-    const approval = current.document;
     const at = now();
-    if (approval.status !== 'pending') throw new RestoreRefusedError(`restore ${restoreId} is already ${approval.status}`);
-    if (Date.parse(approval.expiresAt) <= at.getTime()) throw new RestoreRefusedError(`the approval window of ${restoreId} closed at ${approval.expiresAt}; request the restore again`);
-    if (decision.objectId === request.requester.objectId) throw new RestoreRefusedError('the requester cannot approve their own restore');
-    if (approval.decisions.some((d) => d.objectId === decision.objectId)) throw new RestoreRefusedError('you have already decided on this restore');
-    approval.decisions.push({ ...decision, at: at.toISOString() });
-    if (decision.decision === 'reject') approval.status = 'rejected';
-    else if (approval.decisions.filter((d) => d.decision === 'approve').length >= approval.requiredApprovals) approval.status = 'approved';
+    const { isSecurityLead, decision: kind, comment, ...person } = decision;
+    const result = decide(approvalStateFrom(request, current.document), { ...person, isSecurityLead }, { decision: kind, ...(comment ? { comment } : {}) }, at);
+    if (!result.ok) throw new RestoreRefusedError(result.message);
+    const approval: ApprovalDocument = { ...current.document, decisions: [...result.state.decisions], status: result.state.status };
     try {
       await store.upsert('catalog', approval, { ifMatch: current.etag });
     } catch (error) {
       if (isPreconditionFailedError(error)) continue;
       throw error;
     }
-    await records.audit(restoreId, decision.decision === 'approve' ? 'approved' : 'rejected', { comment: decision.comment ?? null, status: approval.status }, at, decision.objectId);
+    await records.audit(restoreId, kind === 'approve' ? 'approved' : 'rejected', { comment: comment ?? null, status: approval.status }, at, person.objectId);
     return approval;
   }
   throw new RestoreRefusedError('too many concurrent decisions on this restore; try again');
 }
-
-type ApprovalDecision = ApprovalDocument['decisions'][number];
 
 /** Marks a plan approved without Teams (the CLI's break-glass), recorded as such in the audit trail. */
 export async function breakGlassApprove(store: SnapshotStore, tenantId: string, restoreId: string, by: string, reason: string, now: () => Date = () => new Date()): Promise<void> {

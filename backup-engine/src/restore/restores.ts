@@ -19,6 +19,7 @@ import {
   executeRestore,
   requestRestore,
 } from './execute';
+import { Approver } from './approval';
 import { PlanRequest, planFromSnapshot, replannerFor } from './service';
 import { LiveState, RestorePlan, RestoreStep } from './types';
 import { planUndo } from './undo';
@@ -71,7 +72,8 @@ export class Restores {
     return requestRestore(this.options.store, input, this.now);
   }
 
-  decide(restoreId: string, decision: { objectId: string; displayName?: string; decision: 'approve' | 'reject'; comment?: string }): Promise<ApprovalDocument> {
+  /** One decision, judged by the approval state machine; `isSecurityLead` is the live membership the caller read. */
+  decide(restoreId: string, decision: Approver & { decision: 'approve' | 'reject'; comment?: string }): Promise<ApprovalDocument> {
     return decideRestore(this.options.store, this.options.tenantId, restoreId, decision, this.now);
   }
 

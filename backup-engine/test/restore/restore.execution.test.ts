@@ -44,7 +44,7 @@ describe('when the approval does not fit the plan', () => {
 
     const pending = await requestRestore(fx.store, { plan, requester: REQUESTER, reason: 'ticket' });
     await expect(fx.execute(pending)).rejects.toThrow(/pending, not approved/);
-    await expect(decideRestore(fx.store, fx.tenantId, pending, { ...REQUESTER, decision: 'approve' })).rejects.toThrow(/cannot approve their own/);
+    await expect(decideRestore(fx.store, fx.tenantId, pending, { ...REQUESTER, isSecurityLead: true, decision: 'approve' })).rejects.toThrow(/cannot approve their own/);
 
     const expiring = await requestRestore(fx.store, { plan, requester: REQUESTER, reason: 'ticket', approvalTtlMs: 1 });
     await new Promise((r) => setTimeout(r, 5));

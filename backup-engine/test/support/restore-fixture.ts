@@ -10,8 +10,8 @@ import { EngineFixture, startEngine } from './engine-fixture';
 import { SnapshotStore } from '../../src/ports/snapshot-store';
 
 export const REQUESTER = { objectId: '11111111-1111-4111-8111-111111111111', displayName: 'Helpdesk Hannah' };
-export const APPROVER = { objectId: '22222222-2222-4222-8222-222222222222', displayName: 'Security Sam' };
-export const SECOND_APPROVER = { objectId: '33333333-3333-4333-8333-333333333333', displayName: 'Security Sue' };
+export const APPROVER = { objectId: '22222222-2222-4222-8222-222222222222', displayName: 'Security Sam', isSecurityLead: true };
+export const SECOND_APPROVER = { objectId: '33333333-3333-4333-8333-333333333333', displayName: 'Security Sue', isSecurityLead: true };
 
 export interface RestoreFixture extends EngineFixture {
   writer: GraphDirectoryWriter;

@@ -1,11 +1,14 @@
-import { MemorySnapshotStore, RestorePlan, RestoreRecords, planHashOf } from '../../backup-engine/src';
-import { decideRestore, requestRestore } from '../../backup-engine/src/restore/execute';
-import {
-  Actor, ApprovalPolicyConfig, ApprovalState, Person, actorFromLiveMembership, approvalStateFrom, canChooseChannels, canRequest, decide, displayStatus,
-  eligibleApprovers, newApprovalState, requiredApprovals,
-} from '../src/policy/approval-policy';
+/**
+ * The approval state machine (src/restore/approval.ts), pure, and the stored approval following it: who may decide,
+ * what a decision does, expiry, and that `decideRestore` records and refuses exactly what the machine does.
+ */
+import { ApprovalState, Approver, Person, approvalStateFrom, decide, displayStatus } from '../../src/restore/approval';
+import { approvalsRequiredFor, decideRestore, requestRestore } from '../../src/restore/execute';
+import { planHashOf } from '../../src/restore/plan';
+import { RestoreRecords } from '../../src/restore/records';
+import { RestorePlan } from '../../src/restore/types';
+import { MemorySnapshotStore } from '../../src/store/memory-store';
 
-const config: ApprovalPolicyConfig = { helpdeskGroupId: 'helpdesk-group', securityLeadsGroupId: 'leads-group' };
 const T0 = new Date('2026-11-20T08:00:00.000Z');
 const TTL = 24 * 3_600_000;
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -16,11 +19,16 @@ const sam: Person = { objectId: 'user-sam', displayName: 'Sam (lead)' };
 const tara: Person = { objectId: 'user-tara', displayName: 'Tara (lead)' };
 const bystander: Person = { objectId: 'user-bea', displayName: 'Bea' };
 
-const lead = (p: Person): Actor => actorFromLiveMembership(p, ['leads-group', 'all-staff'], config);
-const notLead = (p: Person): Actor => actorFromLiveMembership(p, ['all-staff'], config);
+/** The live fact the caller reads: whether the person is in the security leads group now. */
+const lead = (p: Person): Approver => ({ ...p, isSecurityLead: true });
+const notLead = (p: Person): Approver => ({ ...p, isSecurityLead: false });
 
+/** A new pending state, as `requestRestore` stores it. */
 function pending(overrides: Partial<{ requester: Person; privileged: boolean }> = {}): ApprovalState {
-  return newApprovalState({ restoreId: 'r-20261120-080000-a1b2c3', requester: overrides.requester ?? helga, planHash: 'hash-1', sensitivity: { privileged: overrides.privileged ?? false }, approvalTtlInMs: TTL, now: T0 });
+  return {
+    restoreId: 'r-20261120-080000-a1b2c3', requester: overrides.requester ?? helga, planHash: 'hash-1', requiredApprovals: approvalsRequiredFor({ sensitivity: { privileged: overrides.privileged ?? false, reasons: [] } }),
+    status: 'pending', decisions: [], expiresAt: new Date(T0.getTime() + TTL).toISOString(),
+  };
 }
 
 function ok(result: ReturnType<typeof decide>): ApprovalState {
@@ -28,27 +36,9 @@ function ok(result: ReturnType<typeof decide>): ApprovalState {
   return result.state;
 }
 
-describe('policy: who may request and choose channels', () => {
-  test('When the user is in the helpdesk group, then they may request', () => {
-    expect(canRequest(['x', 'helpdesk-group'], config)).toEqual({ allowed: true });
-  });
-
-  test('When the user is not in the helpdesk group, then the request is refused with the reason', () => {
-    expect(canRequest(new Set(['leads-group']), config)).toEqual({ allowed: false, code: 'notHelpdeskMember', message: 'Only members of the helpdesk group can request a restore.' });
-  });
-
-  test('When group ids differ only in case, then membership still matches', () => {
-    expect(canRequest(['HELPDESK-GROUP'], config).allowed).toBe(true);
-  });
-
-  test('When a non-lead says set approvals channel, then it is refused; a lead may', () => {
-    expect([canChooseChannels(['helpdesk-group'], config).allowed, canChooseChannels(['leads-group'], config).allowed]).toEqual([false, true]);
-  });
-});
-
-describe('policy: required approvals', () => {
-  test('When the target is privileged, then two approvals are needed; otherwise one', () => {
-    expect([requiredApprovals({ privileged: true }), requiredApprovals({ privileged: false })]).toEqual([2, 1]);
+describe('approval: required approvals', () => {
+  test('When the plan is privileged, then two approvals are needed; otherwise one', () => {
+    expect([approvalsRequiredFor({ sensitivity: { privileged: true, reasons: ['x'] } }), approvalsRequiredFor({ sensitivity: { privileged: false, reasons: [] } })]).toEqual([2, 1]);
   });
 
   test('When a state is created, then it is pending, has no decisions and expires after the TTL', () => {
@@ -58,11 +48,11 @@ describe('policy: required approvals', () => {
   });
 });
 
-describe('policy: decisions', () => {
+describe('approval: decisions', () => {
   test('When a security lead approves an ordinary restore, then it is approved', () => {
     const result = decide(pending(), lead(sam), { decision: 'approve', comment: 'ok' }, later(5));
     expect(result).toEqual({
-      ok: true, status: 'approved', approvalsStillNeeded: 0,
+      ok: true,
       state: expect.objectContaining({ status: 'approved', decisions: [{ objectId: 'user-sam', displayName: 'Sam (lead)', decision: 'approve', comment: 'ok', at: '2026-11-20T08:05:00.000Z' }] }),
     });
   });
@@ -95,19 +85,19 @@ describe('policy: decisions', () => {
 
   test('When two distinct leads approve a privileged request, then it is approved only after the second', () => {
     const first = decide(pending({ privileged: true }), lead(sam), { decision: 'approve' }, later(1));
-    expect(first).toMatchObject({ ok: true, status: 'pending', approvalsStillNeeded: 1 });
+    expect(first).toMatchObject({ ok: true, state: { status: 'pending' } });
     const second = decide(ok(first), lead(tara), { decision: 'approve' }, later(2));
-    expect(second).toMatchObject({ ok: true, status: 'approved', approvalsStillNeeded: 0 });
+    expect(second).toMatchObject({ ok: true, state: { status: 'approved' } });
   });
 
   test('When a privileged request is requested by a lead, then two other leads can still approve it', () => {
     const state = ok(decide(pending({ requester: lynne, privileged: true }), lead(sam), { decision: 'approve' }, later(1)));
-    expect(decide(state, lead(tara), { decision: 'approve' }, later(2))).toMatchObject({ ok: true, status: 'approved' });
+    expect(decide(state, lead(tara), { decision: 'approve' }, later(2))).toMatchObject({ ok: true, state: { status: 'approved' } });
   });
 
   test('When one lead approves and another rejects a privileged request, then it is rejected', () => {
     const state = ok(decide(pending({ privileged: true }), lead(sam), { decision: 'approve' }, later(1)));
-    expect(decide(state, lead(tara), { decision: 'reject', comment: 'not this one' }, later(2))).toMatchObject({ ok: true, status: 'rejected', approvalsStillNeeded: 0 });
+    expect(decide(state, lead(tara), { decision: 'reject', comment: 'not this one' }, later(2))).toMatchObject({ ok: true, state: { status: 'rejected' } });
   });
 
   test('When an approved request is approved again, then it is refused as already approved', () => {
@@ -137,25 +127,7 @@ describe('policy: decisions', () => {
   });
 });
 
-describe('policy: eligible approvers', () => {
-  const leads = [lynne, sam, tara];
-
-  test('When a request is pending, then every lead but the requester is eligible', () => {
-    expect(eligibleApprovers(leads, pending({ requester: lynne }), later(1))).toEqual([sam, tara]);
-  });
-
-  test('When a lead has approved a privileged request, then only the leads who have not decided remain', () => {
-    const state = ok(decide(pending({ requester: lynne, privileged: true }), lead(sam), { decision: 'approve' }, later(1)));
-    expect(eligibleApprovers(leads, state, later(2))).toEqual([tara]);
-  });
-
-  test('When the request is approved or expired, then nobody is eligible', () => {
-    const approved = ok(decide(pending(), lead(sam), { decision: 'approve' }, later(1)));
-    expect([eligibleApprovers(leads, approved, later(2)), eligibleApprovers(leads, pending(), later(24 * 60))]).toEqual([[], []]);
-  });
-});
-
-describe('policy: agrees with the engine', () => {
+describe('approval: the stored approval follows the machine', () => {
   const TENANT = '51a9bed4-4908-47c2-b8c7-867c6542a0d8';
 
   function plan(privileged: boolean): RestorePlan {
@@ -172,7 +144,7 @@ describe('policy: agrees with the engine', () => {
 
   type Step = { who: Person; decision: 'approve' | 'reject'; atMinute: number };
 
-  /** Runs the same decisions through the policy and through the engine's decideRestore; returns both transcripts. */
+  /** Runs the same decisions through the pure machine and through `decideRestore` (stored, etag-guarded); both transcripts. */
   async function both(requester: Person, privileged: boolean, steps: Step[]) {
     const store = new MemorySnapshotStore();
     const p = plan(privileged);
@@ -183,10 +155,10 @@ describe('policy: agrees with the engine', () => {
     const engine: string[] = [];
     for (const step of steps) {
       const result = decide(state, lead(step.who), { decision: step.decision }, later(step.atMinute));
-      policy.push(result.ok ? result.status : `refused: ${result.message}`);
+      policy.push(result.ok ? result.state.status : `refused: ${result.message}`);
       if (result.ok) state = result.state;
       try {
-        const document = await decideRestore(store, TENANT, restoreId, { objectId: step.who.objectId, decision: step.decision }, () => later(step.atMinute));
+        const document = await decideRestore(store, TENANT, restoreId, { objectId: step.who.objectId, isSecurityLead: true, decision: step.decision }, () => later(step.atMinute));
         engine.push(document.status);
       } catch (error) {
         engine.push(`refused: ${(error as Error).message}`);
@@ -203,8 +175,23 @@ describe('policy: agrees with the engine', () => {
     ['approval after approval', helga, false, [{ who: sam, decision: 'approve', atMinute: 1 }, { who: tara, decision: 'approve', atMinute: 2 }]],
     ['reject then approve', helga, true, [{ who: sam, decision: 'reject', atMinute: 1 }, { who: tara, decision: 'approve', atMinute: 2 }]],
     ['expired', helga, false, [{ who: sam, decision: 'approve', atMinute: 24 * 60 }]],
-  ])('When the flow is %s, then the policy and the engine record and refuse the same decisions', async (_label, requester, privileged, steps) => {
+  ])('When the flow is %s, then the machine and the stored approval record and refuse the same decisions', async (_label, requester, privileged, steps) => {
     const { policy, engine } = await both(requester, privileged, steps);
     expect(policy).toEqual(engine);
+  });
+});
+
+describe('approval: a decision by someone who is not a security lead now', () => {
+  it('then the stored approval refuses it, whatever the caller passed on', async () => {
+    const store = new MemorySnapshotStore();
+    const body: Omit<RestorePlan, 'hash'> = {
+      formatVersion: 1, tenantId: 't', source: { kind: 'snapshot', snapshotId: 's-1', at: T0.toISOString() }, targets: [{ kind: 'user', id: 'bob', displayName: 'Bob' }],
+      options: { withObject: true, withMemberships: true, withOwnerships: true, withRoleAssignments: true, withManager: true, withLicenses: true, linkMode: 'additive', credential: 'password' },
+      steps: [{ id: 's001', action: { type: 'updateAttributes', kind: 'user', object: { id: 'bob' }, changes: [{ name: 'jobTitle', before: 'a', after: 'b' }] }, description: 'Roll back jobTitle', dependsOn: [] }],
+      skips: [], warnings: [], sensitivity: { privileged: false, reasons: [] }, counts: { steps: 1, skips: 0, byAction: { updateAttributes: 1 } }, incomplete: false,
+    };
+    const restoreId = await requestRestore(store, { plan: { ...body, hash: planHashOf({ ...body, hash: '' }) }, requester: helga, reason: 'test', approvalTtlMs: TTL }, () => T0);
+    await expect(decideRestore(store, 't', restoreId, { ...bystander, isSecurityLead: false, decision: 'approve' }, () => later(1))).rejects.toThrow(/Only members of the security leads group/);
+    expect((await new RestoreRecords(store, 't').readApproval(restoreId))?.document.decisions).toEqual([]);
   });
 });
