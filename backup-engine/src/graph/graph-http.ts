@@ -17,6 +17,7 @@
  *   sees inside a 200, is logged here with its own ids (`batchItem`).
  */
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { GraphRequest, ResponseType } from '@microsoft/microsoft-graph-client';
 import { GraphRequestError, isAbortError, isConfigurationError, isGraphRequestError } from '../errors';
 import { GraphClient, relativeGraphPath } from './graph-client';
@@ -123,14 +124,8 @@ export class GraphHttp {
     for (let i = 0; i < requests.length; i += size) chunks.push(requests.slice(i, i + size));
     // A few batches at a time: each item is charged resource units even when it is throttled, so firing every batch
     // at once can keep a tenant's budget spent for as long as the retries last.
-    const results: BatchResponse[][] = new Array(chunks.length);
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, chunks.length) }, async () => {
-      while (next < chunks.length) {
-        const index = next++;
-        results[index] = await this.batch(chunks[index], signal);
-      }
-    }));
+    const gate = pLimit(BATCHES_IN_FLIGHT);
+    const results = await Promise.all(chunks.map((chunk) => gate(() => this.batch(chunk, signal))));
     return results.flat();
   }
 

@@ -4,6 +4,7 @@
  * reader lists committed snapshot headers first and ignores anything they do not reach, so a crash at any point
  * leaves no half snapshot.
  */
+import pLimit from 'p-limit';
 import { CollectionName, DocumentKey, SnapshotStore, StoredDocument } from '../ports/snapshot-store';
 import { canonicalJson, contentHash, sha256Hex } from './canonical';
 import {
@@ -205,20 +206,10 @@ export function nameBucketId(prefix: string): string {
   return `names-${Buffer.from(prefix, 'utf8').toString('hex')}`;
 }
 
-/** Runs `work` over `items` with at most `limit` in flight. Rejects with the first failure after all settle. */
+/** Runs `work` over `items` with at most `limit` in flight (p-limit). Rejects with the first failure after all settle. */
 export async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-  });
-  await Promise.all(workers);
-  if (failure !== undefined) throw failure;
+  const gate = pLimit(Math.max(1, limit));
+  const outcomes = await Promise.allSettled(items.map((item) => gate(() => work(item))));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
