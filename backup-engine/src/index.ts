@@ -39,7 +39,7 @@ export type { CredentialAccount, DeliveredSecret, DeliverSecret, DeliveryReceipt
 export { UndoUnavailableError } from './restore/undo';
 export { RestoreRecords } from './restore/records';
 export type { ApprovalDecision, ApprovalDocument, AuditEventDocument, RestoreRequestDocument, RestoreResultDocument, RestoreStatus } from './restore/records';
-export { WritePacer, GRAPH_WRITE_QUOTA } from './graph/policies/write-pacer';
+export { GRAPH_WRITE_QUOTA } from './graph/policies/write-pacer';
 export type { WriteQuota } from './graph/policies/write-pacer';
 export { Lineage } from './lineage/lineage';
 export type { LineageDocument, Recreation } from './lineage/lineage';

@@ -75,6 +75,10 @@ describe('when the daily backup runs after a privileged role changed', () => {
     // The alert id is card data: a privileged alert id for snapshots that do not exist is refused.
     const forged = await h.invoke(PEOPLE.alex, Verbs.reviewAlert, { alertId: 'priv:20200101T000000Z-abcdef..20200102T000000Z-abcdef' });
     expect(textOf(forged.invokeCard)).toMatch(/no longer stored/);
+    // Once the change was put back by hand, reviewing the same alert again finds nothing to restore and stores nothing.
+    h.engine.simulator.directory.deleteRoleAssignment(h.engine.simulator.directory.assignmentsOf(PEOPLE.patti.id).find((a) => a.roleDefinitionId === helpdeskAdmin.id)!.id);
+    const again = await h.invoke(PEOPLE.alex, Verbs.reviewAlert, review.data);
+    expect(textOf(again.invokeCard)).toMatch(/Nothing to restore/);
   });
 });
 

@@ -81,7 +81,7 @@ export interface RequestInput {
 /**
  * Distinct approvals a plan needs: two when it is privileged (a target privileged in the snapshot or in the live
  * directory now, or a plan that grants, re-enables or restores anything privileged), otherwise one. The one rule:
- * the bot's policy and the executor both use it.
+ * `requestRestore` stores it with the request and the executor checks the approval against it.
  */
 export function approvalsRequiredFor(plan: Pick<RestorePlan, 'sensitivity'>): 1 | 2 {
   return plan.sensitivity.privileged ? 2 : 1;

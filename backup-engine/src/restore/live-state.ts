@@ -88,7 +88,7 @@ export async function readLiveState(writer: DirectoryWriter, desired: DesiredSta
  * definitions of every role involved. Reads: the groups not yet known (one `$batch` of objects), each role-assignable
  * group's role assignments, and the role definitions (one list).
  */
-export async function readLivePrivilege(writer: DirectoryWriter, live: Pick<LiveState, 'objects' | 'memberOf' | 'ownedGroups' | 'assignmentsOf'>, principalIds: string[], extraRoleIds: string[] = []): Promise<LivePrivilege> {
+async function readLivePrivilege(writer: DirectoryWriter, live: Pick<LiveState, 'objects' | 'memberOf' | 'ownedGroups' | 'assignmentsOf'>, principalIds: string[], extraRoleIds: string[] = []): Promise<LivePrivilege> {
   const related = new Map<string, { groupId: string; relation: 'member' | 'owner' }[]>();
   for (const id of principalIds) {
     related.set(id, [

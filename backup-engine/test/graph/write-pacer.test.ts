@@ -28,3 +28,23 @@ describe('when a single request carries more writes than the whole window', () =
     expect(sleeps).toEqual([1000, 1000]);
   });
 });
+
+describe('when writes would exceed the write quota', () => {
+  it('then the pacer lets a full window through at once, then waits exactly until the oldest writes leave the window', async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const pacer = new WritePacer({ writesPerWindow: 3000, windowMs: 150_000, marginMs: 0, now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } });
+    await pacer.take(2000);
+    now = 10_000;
+    await pacer.take(1000);
+    expect(sleeps).toEqual([]);
+    await pacer.take(1500);
+    expect(sleeps).toEqual([140_000]);
+    expect(now).toBe(150_000);
+    await pacer.take(600);
+    expect(sleeps).toEqual([140_000, 10_000]);
+    expect(pacer.waitedMs).toBe(150_000);
+    expect(new WritePacer().writesPerWindow).toBe(2850);
+    expect(() => new WritePacer({ writesPerWindow: 0 })).toThrow(/positive/);
+  });
+});

@@ -6,7 +6,6 @@
 import { DEMO_BOB_ID } from '../../../graph-simulator/src';
 import { RestoreRecords } from '../../src/restore/records';
 import { breakGlassApprove, decideRestore, executeRestore, isNeedsReapprovalError, requestRestore } from '../../src/restore/execute';
-import { WritePacer } from '../../src/graph/policies/write-pacer';
 import { RestorePlan } from '../../src/restore/types';
 import { replannerFor } from '../../src/restore/service';
 import { APPROVER, REQUESTER, RestoreFixture, SECOND_APPROVER, startRestoreFixture } from '../support/restore-fixture';
@@ -169,25 +168,6 @@ describe('when the executor is killed at a random step, 20 times', () => {
   });
 });
 
-describe('when writes would exceed the write quota', () => {
-  it('then the pacer lets a full window through at once, then waits exactly until the oldest writes leave the window', async () => {
-    let now = 0;
-    const sleeps: number[] = [];
-    const pacer = new WritePacer({ writesPerWindow: 3000, windowMs: 150_000, marginMs: 0, now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; } });
-    await pacer.take(2000);
-    now = 10_000;
-    await pacer.take(1000);
-    expect(sleeps).toEqual([]);
-    await pacer.take(1500);
-    expect(sleeps).toEqual([140_000]);
-    expect(now).toBe(150_000);
-    await pacer.take(600);
-    expect(sleeps).toEqual([140_000, 10_000]);
-    expect(pacer.waitedMs).toBe(150_000);
-    expect(new WritePacer().writesPerWindow).toBe(2850);
-    expect(() => new WritePacer({ writesPerWindow: 0 })).toThrow(/positive/);
-  });
-});
 
 describe('when a restore runs with break-glass from the CLI', () => {
   it('then it runs without Teams approval and the audit trail records who, why, every step result and no secret', async () => {
