@@ -382,7 +382,7 @@ export class RewindService {
     if (body.onPremisesSyncEnabled === true) notices.push('This object is synced from on-premises Active Directory: restore it there; changes made here are overwritten by the next sync.');
     if (state === 'deleted' && kind === 'user') notices.push('A recreated user gets a new id and a new password (shown once to the requester in a personal chat).');
     for (const r of await queries.recreations(id)) {
-      notices.push(`Recreated by Rewind on ${formatWhen(r.at)} (restore ${r.restoreId}) under a new id; its versions before that are of the ${r.kind} it continues, and restores from them apply to it.`);
+      notices.push(`Recreated by Rewind on ${formatWhen(r.at)} (restore ${r.restoreId}) under a new id. Older versions are the same ${r.kind} under its old id; restoring one updates this ${r.kind}.`);
     }
 
     const upn = typeof body.userPrincipalName === 'string' ? body.userPrincipalName : '';
